@@ -1,0 +1,76 @@
+# The portal's two commands: `make run` and `make test`. Everything they need, they install.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PGVERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
+DB_NAME ?= cities4csr
+export DJANGO_SETTINGS_MODULE := cities4csr.settings
+
+.PHONY: run test install system-deps browser-deps services db lint migrations-check deploy-check pytest bench demo clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# WeasyPrint's Pango libraries and fonts for the PDF exports.
+system-deps:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+		echo "Installing WeasyPrint's system libraries"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig >/dev/null; \
+	fi
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+browser-deps:
+	@if ! command -v chromium >/dev/null; then \
+		echo "Installing Debian's chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Start PostgreSQL and Redis if they are down, and create the database if it is missing.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $(PGVERSION) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+
+db: services
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(DB_NAME)'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(DB_NAME)
+
+demo: install system-deps db
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/honcho start
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+deploy-check: install
+	DJANGO_ENV=production SECRET_KEY="deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')" \
+		ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///:memory: \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: install system-deps browser-deps services
+	$(BIN)/python -m pytest -m "not bench"
+
+test: lint migrations-check deploy-check pytest
+
+bench: install services
+	$(BIN)/python -m pytest -m bench -s tests/bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,29 @@
+"""The front door: people go to their network, visitors see the public news."""
+
+from django.http import HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+
+from partners import selectors
+
+
+def home(request):
+    if request.user.is_authenticated:
+        networks = list(selectors.networks_for(user=request.user))
+        if len(networks) == 1:
+            return redirect(networks[0])
+        return render(request, "home.html", {"networks": networks})
+    return render(request, "home.html", {"networks": []})
+
+
+def error_404(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    """Rendered without context processors: the database may be what failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

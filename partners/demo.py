@@ -1,0 +1,137 @@
+"""The CITIES4CSR demo network and a second, small network, for `manage.py load_demo`.
+
+Everything is created with get-or-create on natural keys, so loading twice changes nothing.
+"""
+
+import datetime as dt
+
+from partners.enums import Phase, Role
+from partners.models import Membership, Network, Partner, User
+
+DEMO_PASSWORD = "cities4csr-demo"
+
+#: (slug, city, country, time zone, lead partner)
+CITIES = [
+    ("milan", "Milan", "IT", "Europe/Rome", True),
+    ("sofia", "Sofia", "BG", "Europe/Sofia", False),
+    ("vratsa", "Vratsa", "BG", "Europe/Sofia", False),
+    ("kekava", "Ķekava", "LV", "Europe/Riga", False),
+    ("rijeka", "Rijeka", "HR", "Europe/Zagreb", False),
+    ("guimaraes", "Guimarães", "PT", "Europe/Lisbon", False),
+    ("molina-de-segura", "Molina de Segura", "ES", "Europe/Madrid", False),
+    ("budaors", "Budaörs", "HU", "Europe/Budapest", False),
+    ("bratislava", "Bratislava", "SK", "Europe/Bratislava", False),
+    ("nantes", "Nantes Métropole", "FR", "Europe/Paris", False),
+]
+
+
+def demo_user(email, full_name, job_title="", time_zone="Europe/Brussels"):
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={"full_name": full_name, "job_title": job_title, "time_zone": time_zone},
+    )
+    if created or not user.has_usable_password():
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def grant(user, network, role, partner=None):
+    Membership.objects.get_or_create(user=user, network=network, role=role, partner=partner)
+
+
+def load(*, stdout=None) -> dict:
+    """Create the demo networks and people; return what other apps' demo loaders need."""
+    network, _ = Network.objects.update_or_create(
+        slug="cities4csr",
+        defaults={
+            "acronym": "CITIES4CSR",
+            "name": (
+                "Comprehensive municipal strategies to foster and stimulate corporate "
+                "social responsibility in urban areas"
+            ),
+            "theme": (
+                "Corporate Social Responsibility as a means to solve urban problems, "
+                "linked to the UN Sustainable Development Goals."
+            ),
+            "start_date": dt.date(2019, 9, 1),
+            "end_date": dt.date(2022, 12, 31),
+            "current_phase": Phase.PLANNING_ACTIONS,
+        },
+    )
+    partners = {}
+    for slug, city, country, tz, lead in CITIES:
+        partners[slug], _ = Partner.objects.update_or_create(
+            network=network,
+            slug=slug,
+            defaults={"city": city, "country": country, "time_zone": tz, "is_lead_partner": lead},
+        )
+    milan = partners["milan"]
+
+    coordinator = demo_user(
+        "coordinator@example.org", "Chiara Rossi", "Deputy Project Coordinator", "Europe/Rome"
+    )
+    grant(coordinator, network, Role.COORDINATOR, milan)
+    lead_partner = demo_user(
+        "lead-partner@example.org", "Marco Bianchi", "Project Coordinator", "Europe/Rome"
+    )
+    grant(lead_partner, network, Role.LEAD_PARTNER, milan)
+    lead_expert = demo_user(
+        "lead-expert@example.org", "Steffen Wetzstein", "Lead Expert", "Europe/Berlin"
+    )
+    grant(lead_expert, network, Role.LEAD_EXPERT)
+    officer = demo_user("officer@example.org", "Petra Novak", "URBACT Programme Officer")
+    grant(officer, network, Role.PROGRAMME_OFFICER)
+
+    city_coordinators, city_members = {}, {}
+    for slug, city, _country, tz, _lead in CITIES:
+        partner = partners[slug]
+        city_coordinators[slug] = demo_user(
+            f"{slug}@example.org", f"{city} City Coordinator", "City Coordinator", tz
+        )
+        grant(city_coordinators[slug], network, Role.CITY_COORDINATOR, partner)
+        city_members[slug] = demo_user(
+            f"{slug}-member@example.org", f"{city} Team Member", "ULG Facilitator", tz
+        )
+        grant(city_members[slug], network, Role.CITY_TEAM_MEMBER, partner)
+
+    other, _ = Network.objects.update_or_create(
+        slug="green-harbours",
+        defaults={
+            "acronym": "GREEN HARBOURS",
+            "name": "Green Harbours: port cities greening their waterfronts",
+            "theme": "Nature-based solutions on urban waterfronts.",
+            "start_date": dt.date(2020, 1, 1),
+            "end_date": dt.date(2022, 12, 31),
+            "current_phase": Phase.ACTIVATION,
+        },
+    )
+    other_partners = {}
+    for slug, city, country, tz, lead in [
+        ("gdynia", "Gdynia", "PL", "Europe/Warsaw", True),
+        ("piraeus", "Piraeus", "GR", "Europe/Athens", False),
+    ]:
+        other_partners[slug], _ = Partner.objects.update_or_create(
+            network=other,
+            slug=slug,
+            defaults={"city": city, "country": country, "time_zone": tz, "is_lead_partner": lead},
+        )
+    other_coordinator = demo_user(
+        "other-coordinator@example.org", "Anna Kowalska", "Network Coordinator", "Europe/Warsaw"
+    )
+    grant(other_coordinator, other, Role.COORDINATOR, other_partners["gdynia"])
+    grant(officer, other, Role.PROGRAMME_OFFICER)
+
+    return {
+        "network": network,
+        "partners": partners,
+        "coordinator": coordinator,
+        "lead_partner": lead_partner,
+        "lead_expert": lead_expert,
+        "officer": officer,
+        "city_coordinators": city_coordinators,
+        "city_members": city_members,
+        "other_network": other,
+        "other_partners": other_partners,
+        "other_coordinator": other_coordinator,
+    }

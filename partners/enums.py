@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    LEAD_PARTNER = "lead_partner", _("Lead partner")
+    LEAD_EXPERT = "lead_expert", _("Lead expert")
+    AD_HOC_EXPERT = "ad_hoc_expert", _("Ad hoc expert")
+    CITY_COORDINATOR = "city_coordinator", _("City coordinator")
+    CITY_TEAM_MEMBER = "city_team_member", _("City team member")
+    PROGRAMME_OFFICER = "programme_officer", _("URBACT programme officer")
+    COMMUNICATION = "communication", _("Communication")
+
+    @classmethod
+    def city_roles(cls):
+        return (cls.CITY_COORDINATOR, cls.CITY_TEAM_MEMBER)
+
+
+class Phase(models.TextChoices):
+    PHASE_1 = "phase_1", _("Phase 1")
+    ACTIVATION = "activation", _("Activation")
+    PLANNING_ACTIONS = "planning_actions", _("Planning Actions")
+    PLANNING_IMPLEMENTATION = "planning_implementation", _("Planning Implementation")
+    CLOSING = "closing", _("Closing")
+
+
+COUNTRIES = [
+    ("AT", _("Austria")),
+    ("BE", _("Belgium")),
+    ("BG", _("Bulgaria")),
+    ("HR", _("Croatia")),
+    ("CY", _("Cyprus")),
+    ("CZ", _("Czechia")),
+    ("DK", _("Denmark")),
+    ("EE", _("Estonia")),
+    ("FI", _("Finland")),
+    ("FR", _("France")),
+    ("DE", _("Germany")),
+    ("GR", _("Greece")),
+    ("HU", _("Hungary")),
+    ("IE", _("Ireland")),
+    ("IT", _("Italy")),
+    ("LV", _("Latvia")),
+    ("LT", _("Lithuania")),
+    ("LU", _("Luxembourg")),
+    ("MT", _("Malta")),
+    ("NL", _("Netherlands")),
+    ("NO", _("Norway")),
+    ("PL", _("Poland")),
+    ("PT", _("Portugal")),
+    ("RO", _("Romania")),
+    ("SK", _("Slovakia")),
+    ("SI", _("Slovenia")),
+    ("ES", _("Spain")),
+    ("SE", _("Sweden")),
+    ("CH", _("Switzerland")),
+]
+
+
+class Sector(models.TextChoices):
+    PUBLIC_AUTHORITY = "public", _("Public authority")
+    PRIVATE_COMPANY = "private", _("Private company")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    ACADEMIA = "academia", _("Academia")
+    OTHER = "other", _("Other")

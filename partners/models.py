@@ -1,0 +1,301 @@
+"""People, networks, partner cities and the roles that tie them together."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneField
+
+from .enums import COUNTRIES, Phase, Role, Sector
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an e-mail address."""
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    job_title = models.CharField(
+        _("job title"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Deputy Project Coordinator”. Shown in bylines."),
+    )
+    time_zone = TimeZoneField(_("time zone"), default="Europe/Brussels", use_pytz=False)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name.split() or [self.email])[0]
+
+
+class Network(models.Model):
+    """An Action Planning Network such as CITIES4CSR."""
+
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=40)
+    slug = models.SlugField(_("slug"), unique=True)
+    theme = models.TextField(_("theme"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    current_phase = models.CharField(
+        _("current phase"), max_length=40, choices=Phase.choices, default=Phase.PHASE_1
+    )
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["acronym"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="network_dates_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.acronym
+
+    def get_absolute_url(self):
+        return reverse("partners:network_home", kwargs={"network_slug": self.slug})
+
+
+class Partner(models.Model):
+    """A partner city in one network."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="partners"
+    )
+    city = models.CharField(_("city"), max_length=200)
+    slug = models.SlugField(_("slug"))
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    is_lead_partner = models.BooleanField(_("lead partner"), default=False)
+    time_zone = TimeZoneField(_("time zone"), default="Europe/Brussels", use_pytz=False)
+    description = models.TextField(_("about the city"), blank=True)
+    csr_challenge = models.TextField(
+        _("CSR challenge"), blank=True, help_text=_("The city's challenge the network works on.")
+    )
+    iap_focus = models.TextField(
+        _("IAP focus"), blank=True, help_text=_("What the Integrated Action Plan will focus on.")
+    )
+
+    class Meta:
+        verbose_name = _("partner city")
+        verbose_name_plural = _("partner cities")
+        ordering = ["-is_lead_partner", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "slug"], name="partner_slug_unique_in_network"
+            ),
+            models.UniqueConstraint(
+                fields=["network"],
+                condition=Q(is_lead_partner=True),
+                name="one_lead_partner_per_network",
+            ),
+        ]
+
+    def __str__(self):
+        return self.city
+
+    def get_absolute_url(self):
+        return reverse(
+            "partners:partner_detail",
+            kwargs={"network_slug": self.network.slug, "partner_slug": self.slug},
+        )
+
+
+class Membership(models.Model):
+    """A person's role in a network, for one partner city where the role is a city's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner city"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["network", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "network", "role", "partner"],
+                condition=Q(partner__isnull=False),
+                name="membership_unique_with_partner",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "network", "role"],
+                condition=Q(partner__isnull=True),
+                name="membership_unique_without_partner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=Role.city_roles()) | Q(partner__isnull=False),
+                name="city_roles_need_a_partner",
+            ),
+        ]
+
+    def __str__(self):
+        where = f" ({self.partner})" if self.partner_id else ""
+        return f"{self.user} — {self.get_role_display()}{where}, {self.network}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role in Role.city_roles() and not self.partner_id:
+            raise ValidationError({"partner": _("City roles need a partner city.")})
+        if self.partner_id and self.network_id and self.partner.network_id != self.network_id:
+            raise ValidationError({"partner": _("This city belongs to another network.")})
+
+
+class Stakeholder(models.Model):
+    """A member of a city's URBACT Local Group (ULG)."""
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner city"),
+        on_delete=models.CASCADE,
+        related_name="stakeholders",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    email = models.EmailField(_("email"), blank=True)
+    consent_to_contact = models.BooleanField(
+        _("consents to be contacted"),
+        default=False,
+        help_text=_("Only then are the contact details shown to others (GDPR)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ULG stakeholder")
+        verbose_name_plural = _("ULG stakeholders")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                F("partner"),
+                Lower("email"),
+                condition=~Q(email=""),
+                name="stakeholder_email_unique_in_city",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
+class Notification(models.Model):
+    """A message in a person's inbox; also an outbox row when it must go out by e-mail."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_wanted = models.BooleanField(_("send by e-mail"), default=False)
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_last_error = models.TextField(_("last e-mail error"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(email_wanted=True, email_sent_at__isnull=True),
+                name="notification_email_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
