@@ -170,3 +170,21 @@ def celery_worker(celery_test_queue, transactional_db, settings):
         app, perform_ping_check=False, pool="threads", concurrency=4, queues=[celery_test_queue]
     ) as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Close what the worker and live-server threads left open, so the test database drops.
+
+    Threads that ran tasks or served pages may end with their database connection still
+    open; PostgreSQL then refuses to drop the test database at the end of the run.
+    """
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
