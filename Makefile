@@ -8,7 +8,7 @@ PGVERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
 DB_NAME ?= cities4csr
 export DJANGO_SETTINGS_MODULE := cities4csr.settings
 
-.PHONY: run test install system-deps browser-deps services db lint migrations-check deploy-check pytest bench demo clean
+.PHONY: run serve test install system-deps browser-deps services db lint migrations-check deploy-check pytest bench demo clean
 
 install: $(STAMP)
 
@@ -48,9 +48,12 @@ demo: install system-deps db
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
-run: demo
+run: demo serve
+
+# Web, worker and beat together, as the Procfile lists them.
+serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/honcho start
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 lint: install
 	$(BIN)/ruff check .
