@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.send_pending_emails",
         "schedule": 60.0,
     },
+    "news-publish-scheduled-articles": {
+        "task": "news.tasks.publish_scheduled_articles",
+        "schedule": 60.0,
+    },
     "health-ping": {
         "task": "partners.tasks.health_ping",
         "schedule": 60.0 * 5,

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from news.sitemaps import ArticleSitemap
 
 from . import views
 
@@ -7,10 +10,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("partners.account_urls")),
     path("admin/", admin.site.urls),
+    path("", include("news.urls")),  # public /news/ pages and the editors' /n/<slug>/news/
     path("n/<slug:network_slug>/", include("partners.urls")),
     path("n/<slug:network_slug>/meetings/", include("meetings.urls")),
     path("n/<slug:network_slug>/iap/", include("iap.urls")),
-    path("news/", include("news.urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"news": ArticleSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 handler403 = "cities4csr.views.error_403"

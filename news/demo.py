@@ -1,0 +1,86 @@
+"""The CITIES4CSR demo article: the network's own report on November 2020 – February 2021."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from .models import Article, ArticleStatus, Tag
+
+TITLE = "What's new? The network's work from November 2020 to February 2021"
+SLUG = "whats-new-november-2020-to-february-2021"
+EDITED = dt.datetime(2021, 3, 12, 10, 0, tzinfo=dt.UTC)
+TAGS = [("CSR", "csr"), ("SDGs", "sdgs"), ("Covid-19", "covid-19"), ("IAP", "iap")]
+
+
+def body(meeting_urls):
+    return f"""\
+Four months, three online meetings and ten roadmaps: here is where the CITIES4CSR
+partnership stands as spring 2021 begins.
+
+## Three transnational meetings, all online
+
+Covid-19 kept us apart, so our transnational meetings moved online.
+
+- **[TNM #3]({meeting_urls[3]}), 25 November 2020**, opened with a keynote on how
+  Corporate Social Responsibility can help cities reach the Sustainable Development Goals
+  and recover from the pandemic. We then met another URBACT network for a
+  network-to-network exchange, and tried out digital tools that keep local groups
+  working together when they cannot meet in a room.
+- **[TNM #4]({meeting_urls[4]}), 14 December 2020**, was given to the revision of the
+  Integrated Action Plan roadmaps, with bilateral peer calls in which partner cities
+  read and questioned each other's plans.
+- **[TNM #5]({meeting_urls[5]}), 16 February 2021**, took stock of the work so far,
+  looked more deeply at what an IAP holds, grouped the cities into pairs for exchanging
+  good practices, and agreed the workplan for the months ahead.
+
+## Roadmaps in, check-up calls done
+
+In early December the lead partner and the lead expert held a check-up call with every
+city. With that input, and the feedback from TNM #4, each partner city submitted its
+**IAP roadmap at the end of December 2020**: the steps, owners and deadlines that will
+take its URBACT Local Group from ideas to a finished plan.
+
+## Planning Actions has begun
+
+With the roadmaps submitted, the network closed the Activation stage and entered
+**Planning Actions**. Cities are now turning their objectives into concrete actions,
+and preparing **Small Scale Actions**: small local experiments, built with local
+stakeholders, that test an idea before it goes into the plan. Tree planting with
+companies and residents, neighbourhood solidarity projects and work with local
+businesses are among the first ideas on the table. What they teach us will shape the
+final plans.
+
+We will report on the first Small Scale Actions in our next update.
+"""
+
+
+def load(*, context, stdout=None):
+    network = context["network"]
+    author = context["coordinator"]
+    meetings = context.get("meetings", {})
+    meeting_urls = {
+        n: reverse("meetings:meeting_detail", args=[network.slug, n]) for n in (3, 4, 5)
+    }
+    article, _ = Article.objects.update_or_create(
+        network=network,
+        slug=SLUG,
+        defaults={
+            "title": TITLE,
+            "summary": (
+                "Three online transnational meetings, ten IAP roadmaps submitted, and the "
+                "start of the Planning Actions phase with the first Small Scale Actions."
+            ),
+            "body": body(meeting_urls),
+            "author": author,
+            "byline_role": author.job_title,
+            "status": ArticleStatus.PUBLISHED,
+            "publish_at": EDITED,
+            "created_at": EDITED,
+            "edited_at": EDITED,
+        },
+    )
+    tags = [Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0] for name, slug in TAGS]
+    article.tags.set(tags)
+    article.related_meetings.set([meetings[n] for n in (3, 4, 5) if n in meetings])
+    article.related_cities.set(list(context["partners"].values()))
+    context["articles"] = [article]

@@ -1,0 +1,63 @@
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Network
+from partners.text import render_markdown
+
+from . import selectors
+
+FEED_LENGTH = 30
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published articles, of one network or of all."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, network_slug=None):
+        if network_slug is None:
+            return None
+        return get_object_or_404(Network, slug=network_slug)
+
+    def title(self, network):
+        if network is None:
+            return _("News from the networks")
+        return _("%(acronym)s news") % {"acronym": network.acronym}
+
+    def subtitle(self, network):
+        return network.theme if network is not None and network.theme else ""
+
+    description = subtitle
+
+    def link(self, network):
+        if network is None:
+            return reverse("news:list")
+        return reverse("news:network_list", kwargs={"network_slug": network.slug})
+
+    def items(self, network):
+        return selectors.published_articles(network=network)[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return render_markdown(article.body)
+
+    def item_author_name(self, article):
+        return article.author.get_full_name()
+
+    def item_pubdate(self, article):
+        return article.publish_at
+
+    def item_updateddate(self, article):
+        return article.edited_at
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+
+class LatestArticlesRssFeed(LatestArticlesFeed):
+    feed_type = Rss201rev2Feed

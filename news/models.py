@@ -1,0 +1,121 @@
+"""News articles that a network publishes to the public."""
+
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Network, Partner
+from partners.text import word_count
+
+#: Reading speed used for "Read time: N minutes".
+WORDS_PER_MINUTE = 200
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+
+
+class Article(models.Model):
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="articles"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=120, help_text=_("The article's address; it never changes.")
+    )
+    summary = models.TextField(_("summary"), max_length=600, blank=True)
+    body = models.TextField(
+        _("body"), help_text=_("Markdown: **bold**, _italic_, [links](https://…), lists.")
+    )
+    cover_image = models.ImageField(_("cover image"), upload_to="news/covers/", blank=True)
+    cover_alt = models.CharField(
+        _("cover image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    byline_role = models.CharField(
+        _("author's role in the byline"),
+        max_length=200,
+        blank=True,
+        help_text=_("Taken from the author's job title; you may change it for this article."),
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    related_meetings = models.ManyToManyField(
+        "meetings.Meeting", verbose_name=_("related meetings"), blank=True, related_name="articles"
+    )
+    related_cities = models.ManyToManyField(
+        Partner, verbose_name=_("related cities"), blank=True, related_name="articles"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    publish_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(
+        _("edited on"), default=timezone.now, help_text=_("Moves only when the text changes.")
+    )
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-publish_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "slug"], name="article_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(status=ArticleStatus.DRAFT) | Q(publish_at__isnull=False),
+                name="article_scheduled_or_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(cover_image="") | ~Q(cover_alt=""),
+                name="article_cover_image_has_alt_text",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "news:article", kwargs={"network_slug": self.network.slug, "slug": self.slug}
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def read_minutes(self) -> int:
+        words = word_count(self.body)
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
