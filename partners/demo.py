@@ -5,8 +5,18 @@ Everything is created with get-or-create on natural keys, so loading twice chang
 
 import datetime as dt
 
-from partners.enums import Phase, Role
-from partners.models import Membership, Network, Partner, User
+from partners.enums import GroupKind, Phase, Role, Sector
+from partners.models import (
+    CityGroup,
+    KeyDeadline,
+    Membership,
+    Network,
+    Partner,
+    Stakeholder,
+    UlgMeeting,
+    User,
+    WorkplanStage,
+)
 
 DEMO_PASSWORD = "cities4csr-demo"
 
@@ -122,6 +132,10 @@ def load(*, stdout=None) -> dict:
     grant(other_coordinator, other, Role.COORDINATOR, other_partners["gdynia"])
     grant(officer, other, Role.PROGRAMME_OFFICER)
 
+    load_workplan(network)
+    load_local_groups(partners)
+    load_city_groups(network, partners)
+
     return {
         "network": network,
         "partners": partners,
@@ -135,3 +149,98 @@ def load(*, stdout=None) -> dict:
         "other_partners": other_partners,
         "other_coordinator": other_coordinator,
     }
+
+
+STAGES = [
+    ("Phase 1", Phase.PHASE_1, dt.date(2019, 9, 1), dt.date(2020, 4, 30),
+     "Partnership built and baseline study."),
+    ("Activation", Phase.ACTIVATION, dt.date(2020, 5, 1), dt.date(2020, 12, 15),
+     "URBACT Local Groups set up; IAP roadmaps drafted."),
+    ("Planning Actions", Phase.PLANNING_ACTIONS, dt.date(2020, 12, 16), dt.date(2021, 12, 15),
+     "Actions designed; Small Scale Actions tested."),
+    ("Planning Implementation", Phase.PLANNING_IMPLEMENTATION, dt.date(2021, 12, 16),
+     dt.date(2022, 6, 30), "Final Integrated Action Plans."),
+    ("Closing", Phase.CLOSING, dt.date(2022, 7, 1), dt.date(2022, 12, 31),
+     "Final event in Milan and the network's results shared."),
+]  # fmt: skip
+
+DEADLINES = [
+    ("IAP roadmaps submitted", dt.date(2020, 12, 31)),
+    ("Small Scale Actions planned", dt.date(2021, 6, 30)),
+    ("Final Integrated Action Plans", dt.date(2022, 6, 30)),
+]
+
+#: (name, organisation, sector) for each city's local group; e-mails follow from the name.
+STAKEHOLDERS = [
+    (
+        "Municipal department for economic development",
+        "City administration",
+        Sector.PUBLIC_AUTHORITY,
+    ),
+    ("Chamber of commerce", "Chamber of commerce and industry", Sector.PRIVATE_COMPANY),
+    ("Local business network", "Association of local companies", Sector.PRIVATE_COMPANY),
+    ("Volunteer centre", "Civil society platform", Sector.CIVIL_SOCIETY),
+    ("University partner", "Local university", Sector.ACADEMIA),
+]
+
+#: The pairs agreed at TNM #5 for exchanging good practices (demo).
+PAIRS = [
+    ("milan", "nantes", "CSR networks between companies and the city"),
+    ("sofia", "vratsa", "Engaging companies in green spaces"),
+    ("kekava", "rijeka", "Local business and social inclusion"),
+    ("guimaraes", "molina-de-segura", "Solidarity projects with local companies"),
+    ("budaors", "bratislava", "Tree planting with companies and residents"),
+]
+
+
+def load_workplan(network):
+    for name, phase, starts, ends, what in STAGES:
+        WorkplanStage.objects.update_or_create(
+            network=network,
+            name=name,
+            defaults={"phase": phase, "starts_on": starts, "ends_on": ends, "description": what},
+        )
+    for title, due in DEADLINES:
+        KeyDeadline.objects.update_or_create(network=network, title=title, defaults={"due_on": due})
+
+
+def load_local_groups(partners):
+    for slug, partner in partners.items():
+        stakeholders = []
+        for n, (name, organisation, sector) in enumerate(STAKEHOLDERS):
+            stakeholder, _ = Stakeholder.objects.update_or_create(
+                partner=partner,
+                email=f"ulg{n + 1}.{slug}@example.org",
+                defaults={
+                    "name": name,
+                    "organisation": f"{organisation}, {partner.city}",
+                    "sector": sector,
+                    "consent_to_contact": n % 2 == 0,
+                },
+            )
+            stakeholders.append(stakeholder)
+        for held_on, topic, present in [
+            (dt.date(2020, 10, 8), "ULG kick-off: the city's CSR challenge", stakeholders),
+            (dt.date(2020, 12, 10), "Discussing the IAP roadmap", stakeholders[:3]),
+        ]:
+            meeting, _ = UlgMeeting.objects.update_or_create(
+                partner=partner,
+                held_on=held_on,
+                topic=topic,
+                defaults={"participants": len(present) + 4, "notes": "Online meeting."},
+            )
+            meeting.stakeholders_present.set(present)
+
+
+def load_city_groups(network, partners):
+    for first, second, topic in PAIRS:
+        group, _ = CityGroup.objects.update_or_create(
+            network=network, topic=topic, defaults={"kind": GroupKind.PAIR}
+        )
+        group.cities.set([partners[first], partners[second]])
+    cluster, _ = CityGroup.objects.update_or_create(
+        network=network,
+        topic="Small Scale Actions on greening the city",
+        defaults={"kind": GroupKind.CLUSTER, "notes": "Shared planting calendar."},
+    )
+    cluster.cities.set([partners[s] for s in ("sofia", "budaors", "bratislava")])

@@ -64,3 +64,8 @@ class Sector(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Civil society")
     ACADEMIA = "academia", _("Academia")
     OTHER = "other", _("Other")
+
+
+class GroupKind(models.TextChoices):
+    PAIR = "pair", _("Pair")
+    CLUSTER = "cluster", _("Cluster")

@@ -1,8 +1,23 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .enums import GroupKind, Role
+from .models import (
+    CityGroup,
+    Invitation,
+    KeyDeadline,
+    Membership,
+    Network,
+    Partner,
+    Stakeholder,
+    UlgMeeting,
+    User,
+    WorkplanStage,
+)
+from .roles import city_ids_in, memberships_of
+from .rules import is_coordinator
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -20,3 +35,233 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "job_title", "time_zone"]
+
+
+class PartnerProfileForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["time_zone", "description", "csr_challenge", "iap_focus"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "csr_challenge": forms.Textarea(attrs={"rows": 4}),
+            "iap_focus": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class InvitationForm(forms.ModelForm):
+    """The coordinator invites to any role; a city coordinator, members of their own city."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "partner"]
+
+    def __init__(self, *args, network, inviter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+        cities = Partner.objects.filter(network=network)
+        if is_coordinator(inviter, network):
+            self.fields["partner"].queryset = cities
+        else:
+            own = city_ids_in(inviter, network.pk)
+            self.fields["partner"].queryset = cities.filter(
+                pk__in=[
+                    h.partner_id
+                    for h in memberships_of(inviter)
+                    if h.role == Role.CITY_COORDINATOR and h.partner_id in own
+                ]
+            )
+            self.fields["partner"].required = True
+            self.fields["partner"].empty_label = None
+            self.fields["role"].choices = [(Role.CITY_TEAM_MEMBER, Role.CITY_TEAM_MEMBER.label)]
+        self.fields["partner"].help_text = _("Needed for city coordinators and team members.")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if Invitation.objects.filter(
+            network=self.network, email__iexact=email, accepted_at=None, revoked_at=None
+        ).exists():
+            raise forms.ValidationError(
+                _("This person already has an open invitation; resend or revoke it instead.")
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        role, partner = cleaned.get("role"), cleaned.get("partner")
+        if role in Role.city_roles() and partner is None:
+            self.add_error("partner", _("Choose the city for a city role."))
+        if (
+            role
+            and role not in Role.city_roles()
+            and partner is not None
+            and role != Role.LEAD_PARTNER
+        ):
+            cleaned["partner"] = None
+        email = cleaned.get("email")
+        if (
+            email
+            and role
+            and Membership.objects.filter(
+                network=self.network,
+                user__email__iexact=email,
+                role=role,
+                partner=cleaned.get("partner"),
+            ).exists()
+        ):
+            self.add_error("email", _("This person already has this role."))
+        return cleaned
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(
+                    first, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "partner"]
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(network=network)
+
+
+class StakeholderForm(forms.ModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = ["name", "organisation", "sector", "email", "consent_to_contact", "is_active"]
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email:
+            others = Stakeholder.objects.filter(partner=self.partner, email__iexact=email)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(
+                    _("A stakeholder of this city already has this e-mail address.")
+                )
+        return email
+
+
+class UlgMeetingForm(forms.ModelForm):
+    class Meta:
+        model = UlgMeeting
+        fields = ["held_on", "topic", "participants", "stakeholders_present", "notes"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "stakeholders_present": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholders_present"].queryset = Stakeholder.objects.filter(partner=partner)
+
+    def clean(self):
+        cleaned = super().clean()
+        present = cleaned.get("stakeholders_present")
+        participants = cleaned.get("participants")
+        if present is not None and participants is not None and participants < len(present):
+            self.add_error(
+                "participants",
+                _("At least the %(count)d stakeholders marked present took part.")
+                % {"count": len(present)},
+            )
+        return cleaned
+
+
+class CityGroupForm(forms.ModelForm):
+    class Meta:
+        model = CityGroup
+        fields = ["kind", "topic", "cities", "notes"]
+        widgets = {
+            "cities": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cities"].queryset = Partner.objects.filter(network=network)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, cities = cleaned.get("kind"), cleaned.get("cities")
+        if kind and cities is not None:
+            if kind == GroupKind.PAIR and len(cities) != 2:
+                self.add_error("cities", _("A pair is exactly two cities."))
+            elif kind == GroupKind.CLUSTER and len(cities) < 2:
+                self.add_error("cities", _("A cluster needs at least two cities."))
+        return cleaned
+
+
+class NetworkPhaseForm(forms.ModelForm):
+    class Meta:
+        model = Network
+        fields = ["theme", "current_phase"]
+        widgets = {"theme": forms.Textarea(attrs={"rows": 2})}
+
+
+class WorkplanStageForm(forms.ModelForm):
+    class Meta:
+        model = WorkplanStage
+        fields = ["name", "phase", "starts_on", "ends_on", "description"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The stage cannot end before it starts."))
+        return cleaned
+
+
+class KeyDeadlineForm(forms.ModelForm):
+    class Meta:
+        model = KeyDeadline
+        fields = ["title", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+StageFormSet = forms.inlineformset_factory(
+    Network, WorkplanStage, form=WorkplanStageForm, extra=1, can_delete=True
+)
+DeadlineFormSet = forms.inlineformset_factory(
+    Network, KeyDeadline, form=KeyDeadlineForm, extra=1, can_delete=True
+)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
-from .enums import COUNTRIES, Phase, Role, Sector
+from .enums import COUNTRIES, GroupKind, Phase, Role, Sector
 
 
 class UserManager(BaseUserManager):
@@ -254,6 +254,171 @@ class Stakeholder(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
+class WorkplanStage(models.Model):
+    """A stage of the network's workplan (Activation, Planning Actions …) with its dates."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="stages"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    phase = models.CharField(_("phase"), max_length=40, choices=Phase.choices, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    description = models.TextField(_("what happens"), blank=True)
+
+    class Meta:
+        verbose_name = _("workplan stage")
+        verbose_name_plural = _("workplan stages")
+        ordering = ["network", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="stage_dates_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class KeyDeadline(models.Model):
+    """A date the whole network works towards, e.g. "IAP roadmaps submitted"."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        verbose_name = _("key deadline")
+        verbose_name_plural = _("key deadlines")
+        ordering = ["network", "due_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class UlgMeeting(models.Model):
+    """A local meeting of a city's URBACT Local Group."""
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner city"),
+        on_delete=models.CASCADE,
+        related_name="ulg_meetings",
+    )
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=300)
+    participants = models.PositiveIntegerField(_("number of participants"), default=0)
+    stakeholders_present = models.ManyToManyField(
+        Stakeholder, verbose_name=_("stakeholders present"), blank=True, related_name="meetings"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("ULG meeting")
+        verbose_name_plural = _("ULG meetings")
+        ordering = ["partner", "-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.topic}"
+
+
+class CityGroup(models.Model):
+    """Cities paired or clustered by the coordinator to exchange good practices."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="city_groups"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
+    topic = models.CharField(_("topic"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    cities = models.ManyToManyField(Partner, verbose_name=_("cities"), related_name="groups")
+
+    class Meta:
+        verbose_name = _("city pair or cluster")
+        verbose_name_plural = _("city pairs and clusters")
+        ordering = ["network", "kind", "topic"]
+
+    def __str__(self):
+        return self.topic
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to take a role (and city) in a network.
+
+    The link carries a signed (invitation, nonce) pair; only the nonce is stored. Using,
+    revoking or resending the invitation changes or clears the nonce, so an old link
+    stops working. The row is also the e-mail's outbox.
+    """
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner city"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    nonce = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=Role.city_roles()) | Q(partner__isnull=False),
+                name="invitation_city_roles_need_a_partner",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "network",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email_and_network",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.get_role_display()}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+    def get_status_display(self):
+        return {
+            "accepted": _("Accepted"),
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "open": _("Waiting"),
+        }[self.status]
 
 
 class Notification(models.Model):

@@ -51,3 +51,23 @@ rules.add_perm("partners.change_network", is_coordinator)
 rules.add_perm("partners.view_partner", is_network_member)
 rules.add_perm("partners.change_partner", is_coordinator | is_city_coordinator_of_city)
 rules.add_perm("partners.manage_memberships", is_coordinator)
+
+#: A city's URBACT Local Group: its own team, and the people who run the network.
+can_view_ulg = is_in_city_team | is_network_staff
+can_change_ulg = is_in_city_team
+
+rules.add_perm("partners.view_ulg", can_view_ulg)
+rules.add_perm("partners.change_ulg", can_change_ulg)
+#: Contact details of a stakeholder who has not consented stay with the city's own team.
+rules.add_perm("partners.view_stakeholder_contact", is_in_city_team)
+
+
+@rules.predicate
+def is_city_coordinator_in_network(user, obj=None):
+    """City coordinator of some city of the object's network (they invite to their own city)."""
+    return Role.CITY_COORDINATOR in roles_in(user, network_id_of(obj))
+
+
+rules.add_perm("partners.invite", is_coordinator | is_city_coordinator_in_network)
+rules.add_perm("partners.manage_city_groups", is_coordinator)
+rules.add_perm("partners.change_workplan", is_coordinator)

@@ -26,3 +26,64 @@ def unread_count(*, user) -> int:
 
 def notifications_for(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("network")
+
+
+def partners_with_team(*, network: Network) -> QuerySet[Partner]:
+    """Cities with their team (people and roles) in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from .models import Membership
+
+    return network.partners.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("user").order_by("role", "user__full_name"),
+        )
+    )
+
+
+def partner_for(*, network: Network, slug: str) -> Partner:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(partners_with_team(network=network), slug=slug)
+
+
+def memberships_of_network(*, network: Network):
+    from .models import Membership
+
+    return Membership.objects.filter(network=network).select_related("user", "partner")
+
+
+def stakeholders_of(*, partner: Partner):
+    return partner.stakeholders.order_by("-is_active", "name")
+
+
+def ulg_meetings_of(*, partner: Partner):
+    return partner.ulg_meetings.prefetch_related("stakeholders_present")
+
+
+def city_groups_of(*, network: Network, partner_ids=None):
+    from .models import CityGroup
+
+    groups = CityGroup.objects.filter(network=network).prefetch_related("cities")
+    if partner_ids is not None:
+        groups = groups.filter(cities__in=list(partner_ids)).distinct()
+    return groups
+
+
+def invitations_visible_to(*, user, network: Network):
+    """All of the network's invitations for its coordinator; a city's own for its coordinator."""
+    from .enums import Role
+    from .models import Invitation
+    from .roles import memberships_of
+    from .rules import is_coordinator
+
+    invitations = Invitation.objects.filter(network=network).select_related("partner", "invited_by")
+    if is_coordinator(user, network):
+        return invitations
+    own = [
+        h.partner_id
+        for h in memberships_of(user)
+        if h.network_id == network.pk and h.role == Role.CITY_COORDINATOR
+    ]
+    return invitations.filter(partner__in=own, role=Role.CITY_TEAM_MEMBER)

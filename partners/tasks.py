@@ -10,12 +10,21 @@ def send_notification_email(notification_id: int) -> bool:
     return services.send_notification_email(notification_id=notification_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def send_invitation_email(invitation_id: int) -> bool:
+    return services.send_invitation_email(invitation_id=invitation_id)
+
+
 @shared_task
 def send_pending_emails() -> int:
     """Beat sweep: send every e-mail that is still due (the broker may have been down)."""
-    return sum(
+    notifications = sum(
         services.send_notification_email(notification_id=pk) for pk in services.pending_email_ids()
     )
+    invitations = sum(
+        services.send_invitation_email(invitation_id=pk) for pk in services.pending_invitation_ids()
+    )
+    return notifications + invitations
 
 
 @shared_task

@@ -16,6 +16,13 @@ from tests.factories import PASSWORD, MembershipFactory, NetworkFactory, Partner
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """A fast password hasher: the tests create hundreds of people with passwords."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def net(db):
     return NetworkFactory(acronym="TESTNET", slug="testnet")
