@@ -136,6 +136,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+#: Largest meeting document accepted, in megabytes.
+MEETINGS_MAX_UPLOAD_MB = env.int("MEETINGS_MAX_UPLOAD_MB", default=20)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -181,6 +183,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "partners-send-pending-emails": {
         "task": "partners.tasks.send_pending_emails",
+        "schedule": 60.0,
+    },
+    "meetings-send-due-reminders": {
+        "task": "meetings.tasks.send_due_reminders",
         "schedule": 60.0,
     },
     "news-publish-scheduled-articles": {

@@ -11,8 +11,8 @@ urlpatterns = [
     path("accounts/", include("partners.account_urls")),
     path("admin/", admin.site.urls),
     path("", include("news.urls")),  # public /news/ pages and the editors' /n/<slug>/news/
+    path("", include("meetings.urls")),  # /n/<slug>/meetings/ and the personal /calendar/ feed
     path("n/<slug:network_slug>/", include("partners.urls")),
-    path("n/<slug:network_slug>/meetings/", include("meetings.urls")),
     path("n/<slug:network_slug>/iap/", include("iap.urls")),
     path(
         "sitemap.xml",

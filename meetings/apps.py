@@ -6,3 +6,10 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings and calls")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from partners import panels
+
+        from .panels import next_events
+
+        panels.register(next_events, order=10)

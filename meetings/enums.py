@@ -12,3 +12,31 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class AgendaKind(models.TextChoices):
+    KEYNOTE = "keynote", _("Keynote")
+    PLENARY = "plenary", _("Plenary")
+    INTERACTIVE = "interactive", _("Interactive session")
+    NETWORK_EXCHANGE = "network_exchange", _("Network-to-network exchange")
+    BILATERAL_CALLS = "bilateral_calls", _("Bilateral calls")
+    WORKSHOP = "workshop", _("Workshop")
+
+
+class CallKind(models.TextChoices):
+    BILATERAL = "bilateral", _("Bilateral call")
+    CHECKUP = "checkup", _("Check-up call")
+
+
+class NoticeKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder")
+    UPDATE = "update", _("New time")
+    CANCELLATION = "cancellation", _("Cancellation")
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")

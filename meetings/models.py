@@ -1,5 +1,9 @@
 """Transnational meetings of a network. Calls, agendas and reminders build on these."""
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -7,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner
 
-from .enums import MeetingFormat, MeetingStatus
+from .enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus, NoticeKind, NoticeStatus
+
+#: Reminders before each meeting and call, in minutes: 7 days, 1 day and 1 hour.
+DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 60]
 
 
 class Meeting(models.Model):
@@ -39,6 +46,10 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     purpose = models.TextField(_("purpose"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"), default=0, help_text=_("Raised at each change of time.")
+    )
 
     class Meta:
         verbose_name = _("transnational meeting")
@@ -59,3 +70,298 @@ class Meeting(models.Model):
             "meetings:meeting_detail",
             kwargs={"network_slug": self.network.slug, "number": self.number},
         )
+
+    @property
+    def kind_label(self):
+        return _("Transnational meeting")
+
+    @property
+    def calendar_uid(self):
+        return f"meeting-{self.pk}@cities4csr"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
+    )
+    starts_at = models.DateTimeField(_("time"))
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30, choices=AgendaKind.choices)
+    speakers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("speakers (members)"), blank=True,
+        related_name="agenda_items",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "starts_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class GuestSpeaker(models.Model):
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE,
+        related_name="guest_speakers",
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=200)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("guest speaker")
+        verbose_name_plural = _("guest speakers")
+        ordering = ["agenda_item", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+class Attendance(models.Model):
+    """A person of a city registered by their city to attend a meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("city"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="attendances",
+    )  # fmt: skip
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["meeting", "partner", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attend_a_meeting_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.partner})"
+
+
+def document_path(document, filename):
+    return f"meetings/{document.meeting_id}/{uuid.uuid4().hex}/{Path(filename).name}"
+
+
+class MeetingDocument(models.Model):
+    """A file of a meeting (slides, minutes, photos), served to network members only."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["meeting", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def filename(self):
+        return Path(self.file.name).name
+
+
+class CheckupRound(models.Model):
+    """A round of check-up calls: one call per city with the LP and the LE."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="checkup_rounds"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-up round")
+        verbose_name_plural = _("check-up rounds")
+        ordering = ["network", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "title"], name="checkup_round_title_unique")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Call(models.Model):
+    """A bilateral call between cities, or a check-up call of one city with the LP and LE."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="calls"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    online_link = models.URLField(_("online link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("during meeting"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="calls",
+    )  # fmt: skip
+    checkup_round = models.ForeignKey(
+        CheckupRound, verbose_name=_("check-up round"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="calls",
+    )  # fmt: skip
+    cities = models.ManyToManyField(Partner, verbose_name=_("cities"), related_name="calls")
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="calls"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["network", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")), name="call_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:call_detail", kwargs={"network_slug": self.network.slug, "pk": self.pk}
+        )
+
+    @property
+    def kind_label(self):
+        return self.get_kind_display()
+
+    @property
+    def calendar_uid(self):
+        return f"call-{self.pk}@cities4csr"
+
+
+class FollowUp(models.Model):
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    task = models.CharField(_("task"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="follow_ups",
+    )  # fmt: skip
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["call", "done", "due_on", "pk"]
+
+    def __str__(self):
+        return self.task
+
+
+class ReminderPolicy(models.Model):
+    """How long before a meeting or call the network's people are reminded."""
+
+    network = models.OneToOneField(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="reminder_policy"
+    )
+    offsets_minutes = models.JSONField(_("reminder offsets (minutes)"), default=list)
+
+    class Meta:
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+
+    def __str__(self):
+        return str(self.network)
+
+
+class Notice(models.Model):
+    """One e-mail about one meeting or call to one person: a reminder, a new time or a
+    cancellation. The row is created when the notice is planned; the unique constraint
+    makes a second row for the same (event, person, kind, offset, start) impossible, and
+    the sender marks the row sent in the transaction that holds its lock while sending.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices, default=NoticeKind.REMINDER)
+    offset_minutes = models.PositiveIntegerField(default=0)
+    event_starts_at = models.DateTimeField(help_text=_("The start this notice was planned for."))
+    due_at = models.DateTimeField(db_index=True)
+    status = models.CharField(
+        max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("reminder or notice")
+        verbose_name_plural = _("reminders and notices")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True, call__isnull=False)
+                | Q(meeting__isnull=False, call__isnull=True),
+                name="notice_about_one_event",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user", "kind", "offset_minutes", "event_starts_at"],
+                condition=Q(meeting__isnull=False),
+                name="notice_once_per_meeting_person_offset",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "user", "kind", "offset_minutes", "event_starts_at"],
+                condition=Q(call__isnull=False),
+                name="notice_once_per_call_person_offset",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(status="pending"), name="notice_pending_due"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.offset_minutes} min → {self.user}"
+
+    @property
+    def event(self):
+        return self.meeting or self.call
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address. Only a hash of the token is kept."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

@@ -1,7 +1,6 @@
 """Notifications reach the inbox at once and the mailbox after commit, through Celery."""
 
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -9,6 +8,7 @@ from django.db import transaction
 
 from partners import services, tasks
 from partners.models import Notification
+from tests.services import unreachable_broker
 
 
 def wait_for(condition, timeout=10.0):
@@ -43,26 +43,6 @@ def test_rolled_back_notification_is_never_sent(celery_worker, city_member_a):
     time.sleep(0.5)
     assert mail.outbox == []
     assert not Notification.objects.exists()
-
-
-@contextmanager
-def unreachable_broker():
-    """Point the Celery app at a port where nothing listens, as when Redis is down."""
-    from cities4csr.celery import app
-
-    good = app.conf.broker_url
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    reset_pools()
-    try:
-        yield
-    finally:
-        app.conf.broker_url = good
-        reset_pools()
 
 
 @pytest.mark.django_db(transaction=True)

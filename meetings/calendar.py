@@ -1,0 +1,45 @@
+"""iCalendar (.ics) files for meetings and calls, for downloads, feeds and e-mails."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .enums import MeetingStatus
+
+PRODID = "-//CITIES4CSR portal//meetings//EN"
+
+
+def _event(item, *, cancelled: bool = False, show_link: bool = True) -> Event:
+    event = Event()
+    event.add("uid", item.calendar_uid)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", item.starts_at)
+    event.add("dtend", item.ends_at)
+    event.add("summary", str(item))
+    event.add("sequence", item.sequence)
+    url = f"{settings.SITE_URL}{item.get_absolute_url()}"
+    event.add("url", url)
+    description = [getattr(item, "purpose", "") or "", url]
+    if show_link and item.online_link:
+        event.add("location", item.online_link)
+        description.append(item.online_link)
+    elif getattr(item, "venue", ""):
+        event.add("location", item.venue)
+    event.add("description", "\n\n".join(part for part in description if part))
+    is_cancelled = cancelled or item.status == MeetingStatus.CANCELLED
+    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+    return event
+
+
+def calendar_bytes(items: Iterable, *, method: str = "PUBLISH", name: str = "") -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    for item in items:
+        calendar.add_component(_event(item, cancelled=method == "CANCEL"))
+    return calendar.to_ical()
