@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": 60.0,
     },
+    "iap-send-deadline-reminders": {
+        "task": "iap.tasks.send_deadline_reminders",
+        "schedule": 60.0 * 60,
+    },
     "news-publish-scheduled-articles": {
         "task": "news.tasks.publish_scheduled_articles",
         "schedule": 60.0,

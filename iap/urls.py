@@ -1,3 +1,48 @@
+from django.urls import path
+
+from . import views
+
 app_name = "iap"
 
-urlpatterns = []
+C = "<slug:city>/"
+
+urlpatterns = [
+    path("", views.ReviewQueueView.as_view(), name="review_queue"),
+    path("deadline/", views.DeadlineView.as_view(), name="deadline"),
+    path(C + "roadmap/", views.RoadmapView.as_view(), name="roadmap"),
+    path(
+        C + "roadmap/transition/", views.RoadmapTransitionView.as_view(), name="roadmap_transition"
+    ),
+    path(C + "roadmap/comment/", views.RoadmapCommentView.as_view(), name="roadmap_comment"),
+    path(C + "roadmap/steps/new/", views.StepFormView.as_view(), name="step_create"),
+    path(C + "roadmap/steps/<int:pk>/", views.StepFormView.as_view(), name="step_edit"),
+    path(C + "roadmap/steps/<int:pk>/remove/", views.StepDeleteView.as_view(), name="step_delete"),
+    path(C + "roadmap/versions/<int:number>/", views.VersionView.as_view(), name="version"),
+    path(
+        C + "roadmap/versions/<int:older>/to/<int:newer>/",
+        views.VersionDiffView.as_view(),
+        name="version_diff",
+    ),
+    path(C + "roadmap.<str:format>", views.RoadmapExportView.as_view(), name="roadmap_export"),
+    path(C + "plan/", views.PlanView.as_view(), name="plan"),
+    path(C + "plan/status/", views.PlanStatusView.as_view(), name="plan_status"),
+    path(C + "plan/sections/<slug:kind>/", views.SectionEditView.as_view(), name="section_edit"),
+    path(
+        C + "plan/sections/<slug:kind>/comment/",
+        views.SectionCommentView.as_view(),
+        name="section_comment",
+    ),
+    path(C + "plan/actions/new/", views.ActionFormView.as_view(), name="action_create"),
+    path(C + "plan/actions/<int:pk>/", views.ActionFormView.as_view(), name="action_edit"),
+    path(C + "plan.<str:format>", views.PlanExportView.as_view(), name="plan_export"),
+    path(C + "ssa/", views.SsaListView.as_view(), name="ssa_list"),
+    path(C + "ssa/new/", views.SsaFormView.as_view(), name="ssa_create"),
+    path(C + "ssa/<int:pk>/", views.SsaDetailView.as_view(), name="ssa_detail"),
+    path(C + "ssa/<int:pk>/edit/", views.SsaFormView.as_view(), name="ssa_edit"),
+    path(C + "ssa/<int:pk>/files/new/", views.SsaFileUploadView.as_view(), name="ssa_file_upload"),
+    path(
+        C + "ssa/<int:pk>/files/<int:file>/",
+        views.SsaFileDownloadView.as_view(),
+        name="ssa_file_download",
+    ),
+]

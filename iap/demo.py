@@ -1,0 +1,182 @@
+"""Demo roadmaps (each city at another point of the review), IAP drafts and SSAs."""
+
+import datetime as dt
+from decimal import Decimal
+
+from partners.models import Stakeholder
+
+from . import services
+from .enums import RoadmapState, SectionKind, SsaStatus, StepStatus
+from .models import IapSettings, Indicator, PlanAction, PlanSection, SmallScaleAction
+
+STEPS = [
+    (
+        "Map local companies' CSR practice",
+        "ULG coordinator",
+        (2020, 10, 1),
+        (2020, 12, 15),
+        StepStatus.DONE,
+        False,
+    ),
+    (
+        "Agree the IAP objectives with the ULG",
+        "City coordinator",
+        (2021, 1, 10),
+        (2021, 3, 31),
+        StepStatus.IN_PROGRESS,
+        True,
+    ),
+    (
+        "Design and test Small Scale Actions",
+        "ULG",
+        (2021, 4, 1),
+        (2021, 10, 31),
+        StepStatus.NOT_STARTED,
+        False,
+    ),
+    (
+        "Write the action table with budgets",
+        "City team",
+        (2021, 9, 1),
+        (2021, 12, 15),
+        StepStatus.NOT_STARTED,
+        False,
+    ),
+    (
+        "Final IAP approved by the city council",
+        "Deputy mayor",
+        (2022, 3, 1),
+        (2022, 6, 30),
+        StepStatus.NOT_STARTED,
+        True,
+    ),
+]
+
+#: The state each demo city's roadmap is left in.
+STATES = {
+    "milan": RoadmapState.APPROVED,
+    "sofia": RoadmapState.CHANGES_REQUESTED,
+    "vratsa": RoadmapState.SUBMITTED,
+    "kekava": RoadmapState.IN_REVIEW,
+    "rijeka": RoadmapState.DRAFT,
+    "guimaraes": RoadmapState.APPROVED,
+    "molina-de-segura": RoadmapState.CHANGES_REQUESTED,
+    "budaors": RoadmapState.SUBMITTED,
+    "bratislava": RoadmapState.APPROVED,
+    "nantes": RoadmapState.DRAFT,
+}
+
+SSAS = {
+    "budaors": ["Tree planting with local companies"],
+    "bratislava": ["Tree planting in housing estates with company volunteers"],
+    "sofia": ["Tree planting in a neighbourhood park"],
+    "guimaraes": ["Guimarães une: companies and associations together"],
+    "molina-de-segura": ["Mi Sueño Fátima: a neighbourhood and its businesses"],
+}
+
+
+def load(*, context, stdout=None):
+    network = context["network"]
+    IapSettings.objects.update_or_create(
+        network=network, defaults={"roadmap_deadline": dt.date(2020, 12, 31)}
+    )
+    le, lp = context["lead_expert"], context["lead_partner"]
+    for slug, partner in context["partners"].items():
+        roadmap = services.roadmap_for(partner=partner)
+        if not roadmap.steps.exists():
+            for n, (title, owner, start, due, status, milestone) in enumerate(STEPS, start=1):
+                roadmap.steps.create(
+                    position=n,
+                    title=title,
+                    owner=owner,
+                    starts_on=dt.date(*start),
+                    due_on=dt.date(*due),
+                    status=status,
+                    is_milestone=milestone,
+                )
+        if not roadmap.transitions.exists():
+            walk(roadmap, STATES[slug], city=context["city_coordinators"][slug], le=le, lp=lp)
+        load_plan(partner)
+        load_ssas(partner)
+
+
+def walk(roadmap, target, *, city, le, lp):
+    if target == RoadmapState.DRAFT:
+        return
+    services.roadmap_submit(
+        roadmap=roadmap, user=city, comment="Our roadmap, discussed with the ULG."
+    )
+    if target == RoadmapState.SUBMITTED:
+        return
+    services.roadmap_start_review(roadmap=roadmap, user=le)
+    if target == RoadmapState.IN_REVIEW:
+        return
+    step = roadmap.steps.order_by("position")[1]
+    services.roadmap_comment(
+        roadmap=roadmap,
+        user=le,
+        step=step,
+        body="Say which stakeholders take part and when the ULG meets on this.",
+    )
+    if target == RoadmapState.CHANGES_REQUESTED:
+        services.roadmap_request_changes(
+            roadmap=roadmap, user=le, comment="Add the ULG meetings and a milestone for the SSAs."
+        )
+        return
+    services.roadmap_approve(
+        roadmap=roadmap,
+        user=lp if roadmap.partner.is_lead_partner is False else le,
+        comment="Clear steps and owners. Approved.",
+    )
+
+
+def load_plan(partner):
+    plan = services.plan_for(partner=partner)
+    texts = {
+        SectionKind.CONTEXT: (
+            f"{partner.city} has many small companies but little dialogue between them "
+            "and the city on social and environmental goals."
+        ),
+        SectionKind.OBJECTIVES: (
+            "1. A local CSR pact signed by 30 companies.\n"
+            "2. Companies' volunteers in three neighbourhood projects a year."
+        ),
+    }
+    for kind, body in texts.items():
+        PlanSection.objects.filter(plan=plan, kind=kind, body="").update(body=body)
+    action, created = PlanAction.objects.get_or_create(
+        plan=plan,
+        title="Local CSR pact",
+        defaults={
+            "objective": "Companies commit to the SDGs",
+            "responsible_body": "Economic development office",
+            "starts_on": dt.date(2021, 9, 1),
+            "ends_on": dt.date(2022, 6, 30),
+            "budget": Decimal("25000.00"),
+            "funding_source": "City budget",
+            "risk": "Few companies sign",
+            "mitigation": "Chamber of commerce promotes the pact",
+        },
+    )
+    if created:
+        Indicator.objects.create(action=action, name="Companies signed", baseline="0", target="30")
+        action.stakeholders.set(Stakeholder.objects.filter(partner=partner)[:2])
+
+
+def load_ssas(partner):
+    action = PlanAction.objects.filter(plan__partner=partner).first()
+    for title in SSAS.get(partner.slug, ["Company volunteering day"]):
+        ssa, created = SmallScaleAction.objects.get_or_create(
+            partner=partner,
+            title=title,
+            defaults={
+                "action": action,
+                "tests_what": "Whether companies take part when asked by the city.",
+                "budget": Decimal("10000.00"),
+                "starts_on": dt.date(2021, 4, 1),
+                "ends_on": dt.date(2021, 10, 31),
+                "status": SsaStatus.PLANNED,
+            },
+        )
+        if created:
+            ssa.stakeholders.set(Stakeholder.objects.filter(partner=partner)[:3])

@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoadmapState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+
+
+class StepStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFTING = "drafting", _("Drafting")
+    FINAL = "final", _("Final")
+
+
+class SectionKind(models.TextChoices):
+    CONTEXT = "context", _("Context and baseline")
+    OBJECTIVES = "objectives", _("Objectives")
+    ACTIONS = "actions", _("Actions")
+    FUNDING = "funding", _("Funding")
+    MONITORING = "monitoring", _("Monitoring")
+    RISKS = "risks", _("Risks")
+
+
+class SsaStatus(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    EVALUATED = "evaluated", _("Evaluated")
+
+
+class DeadlineReminderKind(models.TextChoices):
+    DAYS_14 = "14_days", _("14 days before")
+    DAYS_3 = "3_days", _("3 days before")
+    LATE = "late", _("Late")

@@ -1,0 +1,11 @@
+import datetime as dt
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_deadline_reminders(today: str | None = None) -> dict:
+    """Beat runs this hourly; `today` (ISO date) lets a caller pin the date."""
+    return services.send_deadline_reminders(today=dt.date.fromisoformat(today) if today else None)

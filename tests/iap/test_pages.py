@@ -1,0 +1,267 @@
+"""Editing plans without losing anyone's work, exports, SSAs and deadline reminders."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from pypdf import PdfReader
+
+from iap import services, tasks
+from iap.models import DeadlineReminder, IapSettings, PlanAction, RoadmapStep, SmallScaleAction
+from partners.models import Notification, Stakeholder
+from tests.factories import PartnerFactory
+
+
+def step_data(step, **changes):
+    data = {
+        "title": step.title, "description": step.description, "owner": step.owner,
+        "starts_on": step.starts_on.isoformat() if step.starts_on else "",
+        "due_on": step.due_on.isoformat() if step.due_on else "", "status": step.status,
+        "version": step.version,
+    }  # fmt: skip
+    return {**data, **changes}
+
+
+def test_a_second_save_of_the_same_step_is_refused_and_shows_what_changed(
+    client_for, net, roadmap_a, city_member_a, city_coordinator_a
+):
+    step = roadmap_a.steps.get(position=1)
+    edit = reverse("iap:step_edit", args=[net.slug, "alphaville", step.pk])
+    first, second = client_for(city_member_a), client_for(city_coordinator_a)
+    loaded = step_data(step)  # both opened the form at version 1
+    assert first.post(edit, {**loaded, "owner": "Maria (ULG coordinator)"}).status_code == 302
+    response = second.post(edit, {**loaded, "title": "Set up the local group"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this in the meantime." in text
+    assert "Maria (ULG coordinator)" in text  # what is saved now
+    assert 'value="Set up the local group"' in text  # the second person's input is kept
+    step.refresh_from_db()
+    assert (step.title, step.owner, step.version) == (
+        "Set up the ULG",
+        "Maria (ULG coordinator)",
+        2,
+    )
+    # Saving again from the refreshed version works.
+    assert (
+        second.post(edit, {**step_data(step), "title": "Set up the local group"}).status_code == 302
+    )
+    step.refresh_from_db()
+    assert (step.title, step.owner, step.version) == (
+        "Set up the local group",
+        "Maria (ULG coordinator)",
+        3,
+    )
+
+
+def test_a_second_save_of_the_same_section_is_refused(
+    client_for, net, city_a, city_member_a, city_coordinator_a
+):
+    plan = services.plan_for(partner=city_a)
+    section = plan.sections.get(kind="objectives")
+    edit = reverse("iap:section_edit", args=[net.slug, "alphaville", "objectives"])
+    client_for(city_member_a).post(edit, {"body": "1. A CSR pact.", "version": 1})
+    response = client_for(city_coordinator_a).post(
+        edit, {"body": "1. Something else.", "version": 1}
+    )
+    assert "Someone else saved this in the meantime." in response.content.decode()
+    assert "1. A CSR pact." in response.content.decode()
+    section.refresh_from_db()
+    assert section.body == "1. A CSR pact."
+
+
+def test_step_dates_out_of_order_are_refused(client_for, net, roadmap_a, city_member_a):
+    response = client_for(city_member_a).post(
+        reverse("iap:step_create", args=[net.slug, "alphaville"]),
+        {
+            "title": "Late",
+            "starts_on": "2021-05-01",
+            "due_on": "2021-04-01",
+            "status": "not_started",
+        },
+    )
+    assert "The end cannot be before the start." in response.content.decode()
+    assert roadmap_a.steps.count() == 2
+
+
+def test_roadmap_page_shows_the_feedback_first_and_the_history(
+    client_for, net, roadmap_a, city_coordinator_a, lead_expert, city_member_a
+):
+    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    services.roadmap_start_review(roadmap=roadmap_a, user=lead_expert)
+    step = roadmap_a.steps.get(position=2)
+    services.roadmap_comment(
+        roadmap=roadmap_a, user=lead_expert, body="Who from the ULG?", step=step
+    )
+    services.roadmap_request_changes(roadmap=roadmap_a, user=lead_expert, comment="See my comment.")
+    page = client_for(city_member_a).get(roadmap_a.get_absolute_url()).content.decode()
+    assert page.index("Feedback") < page.index("Steps") < page.index("History")
+    assert "Who from the ULG?" in page and "on the step" in page and "Agree objectives" in page
+    assert "In review → <strong>Changes requested</strong>" in page and "See my comment." in page
+
+
+def test_roadmap_and_plan_export_as_pdf_and_csv(client_for, net, roadmap_a, city_a, lead_expert):
+    client = client_for(lead_expert)
+    pdf = client.get(reverse("iap:roadmap_export", args=[net.slug, "alphaville", "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Alphaville: IAP roadmap" in text and "Agree objectives" in text
+
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("iap:roadmap_export", args=[net.slug, "alphaville", "csv"])
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows[0][:3] == ["position", "title", "description"]
+    assert [r[1] for r in rows[1:]] == ["Set up the ULG", "Agree objectives"]
+
+    plan = services.plan_for(partner=city_a)
+    plan.sections.filter(kind="context").update(body="Alphaville has **many** small firms.")
+    action = plan.actions.create(
+        title="Local CSR pact", budget="25000.50", funding_source="City budget"
+    )
+    action.indicators.create(name="Companies signed", baseline="0", target="30")
+    pdf = client.get(reverse("iap:plan_export", args=[net.slug, "alphaville", "pdf"]))
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "Integrated Action Plan" in text and "many small firms" in text
+    assert "Local CSR pact" in text and "Companies signed" in text
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("iap:plan_export", args=[net.slug, "alphaville", "csv"])
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows[1][0] == "Local CSR pact" and rows[1][6] == "25000.50" and "0 → 30" in rows[1][8]
+
+
+def test_actions_with_indicators_and_a_budget_in_euros(client_for, net, city_a, city_member_a):
+    services.plan_for(partner=city_a)
+    person = Stakeholder.objects.create(partner=city_a, name="Chamber", sector="private")
+    url = reverse("iap:action_create", args=[net.slug, "alphaville"])
+    data = {
+        "title": "Local CSR pact",
+        "budget": "-5",
+        "indicators_text": "Companies signed | 0 | 30",
+        "stakeholders": [person.pk],
+        "starts_on": "2021-09-01",
+        "ends_on": "2022-06-30",
+    }
+    client = client_for(city_member_a)
+    assert "A budget cannot be negative." in client.post(url, data).content.decode()
+    assert client.post(url, {**data, "budget": "25000.00"}).status_code == 302
+    action = PlanAction.objects.get()
+    assert str(action.budget) == "25000.00" and list(action.stakeholders.all()) == [person]
+    assert [(i.name, i.baseline, i.target) for i in action.indicators.all()] == [
+        ("Companies signed", "0", "30")
+    ]
+
+
+def test_small_scale_actions_link_the_action_they_test_and_local_stakeholders(
+    client_for, net, city_a, city_b, city_member_a
+):
+    plan = services.plan_for(partner=city_a)
+    action = plan.actions.create(title="Green the city with companies")
+    mine = Stakeholder.objects.create(partner=city_a, name="Volunteers", sector="civil_society")
+    theirs = Stakeholder.objects.create(partner=city_b, name="Not ours", sector="other")
+    url = reverse("iap:ssa_create", args=[net.slug, "alphaville"])
+    data = {
+        "title": "Tree planting",
+        "action": action.pk,
+        "status": "planned",
+        "stakeholders": [theirs.pk],
+    }
+    client = client_for(city_member_a)
+    assert "Select a valid choice" in client.post(url, data).content.decode()
+    response = client.post(url, {**data, "stakeholders": [mine.pk], "budget": "10000"})
+    ssa = SmallScaleAction.objects.get()
+    assert response["Location"] == ssa.get_absolute_url()
+    assert ssa.action == action and list(ssa.stakeholders.all()) == [mine]
+
+
+@pytest.mark.parametrize("cities", [5, 50])
+def test_review_queue_costs_the_same_queries_with_5_or_50_cities(
+    client_for, net, lead_expert, cities, django_assert_max_num_queries
+):
+    for _ in range(cities):
+        partner = PartnerFactory(network=net)
+        roadmap = services.roadmap_for(partner=partner)
+        RoadmapStep.objects.create(roadmap=roadmap, title="Step")
+    client = client_for(lead_expert)
+    url = reverse("iap:review_queue", args=[net.slug])
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("steps", [3, 30])
+def test_roadmap_page_costs_the_same_queries_as_it_grows(
+    client_for,
+    net,
+    roadmap_a,
+    lead_expert,
+    city_coordinator_a,
+    steps,
+    django_assert_max_num_queries,
+):
+    for n in range(steps):
+        roadmap_a.steps.create(position=10 + n, title=f"Step {n}")
+    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    for n in range(steps // 3):
+        services.roadmap_comment(roadmap=roadmap_a, user=lead_expert, body=f"Comment {n}")
+    client = client_for(lead_expert)
+    with django_assert_max_num_queries(25):
+        assert client.get(roadmap_a.get_absolute_url()).status_code == 200
+
+
+def test_deadline_reminders_14_and_3_days_before_and_the_late_report(
+    net, city_a, city_b, roadmap_a, city_member_a, city_member_b, city_coordinator_a, coordinator
+):
+    def sent(words):
+        return sorted(
+            (n.recipient.email, n.title)
+            for n in Notification.objects.filter(title__contains=words, email_wanted=True)
+        )
+
+    IapSettings.objects.create(network=net, roadmap_deadline=dt.date(2020, 12, 31))
+    assert services.send_deadline_reminders(today=dt.date(2020, 12, 16)) == {
+        "reminded": 0, "late_reports": 0,
+    }  # fmt: skip
+    services.send_deadline_reminders(today=dt.date(2020, 12, 17))
+    services.send_deadline_reminders(today=dt.date(2020, 12, 17))  # a doubled beat: nothing twice
+    assert [email for email, _ in sent("due in 14 days")] == sorted(
+        [city_member_a.email, city_coordinator_a.email, city_member_b.email]
+    )
+    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)  # city A is done
+    services.send_deadline_reminders(today=dt.date(2020, 12, 28))
+    assert [email for email, _ in sent("due in 3 days")] == [city_member_b.email]
+    services.send_deadline_reminders(today=dt.date(2021, 1, 1))
+    services.send_deadline_reminders(today=dt.date(2021, 1, 2))
+    late = sent("late since")
+    assert [email for email, _ in late] == [coordinator.email]
+    assert "Betatown" in late[0][1] and "Alphaville" not in late[0][1]
+    assert DeadlineReminder.objects.count() == 2 + 1 + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deadline_reminders_run_through_a_real_worker(celery_worker, net, city_a, city_member_a):
+    from tests.services import wait_until
+
+    IapSettings.objects.create(network=net, roadmap_deadline=dt.date(2020, 12, 31))
+    tasks.send_deadline_reminders.delay("2020-12-29")
+    tasks.send_deadline_reminders.delay("2020-12-29")
+    assert wait_until(lambda: len(mail.outbox) == 1)
+    assert wait_until(
+        lambda: DeadlineReminder.objects.count() == 2
+    )  # both thresholds crossed, one message
+    assert "due in 2 days" in mail.outbox[0].subject
