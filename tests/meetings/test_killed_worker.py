@@ -1,0 +1,101 @@
+"""A worker killed while it talks to the SMTP server: the reminder is not lost, and the
+recipient gets it once."""
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+
+from meetings import services, tasks
+from meetings.enums import NoticeStatus
+from meetings.models import Notice
+from tests.meetings.conftest import START
+from tests.services import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class SlowMailbox:
+    """An SMTP server that holds the first message before answering, until released.
+
+    A message counts as delivered only if the client is still there to hear "250",
+    as a real mail server commits a message only when it accepts it.
+    """
+
+    def __init__(self):
+        self.delivered = []
+        self.receiving = threading.Event()
+        self.release = threading.Event()
+        self.holds = 1
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.holds:
+            self.holds -= 1
+            self.receiving.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            if session.transport is None or session.transport.is_closing():
+                return "451 Client went away"
+        self.delivered.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(meeting, attending):
+    mailbox = SlowMailbox()
+    port = free_port()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    queue = f"test-killed-{uuid.uuid4().hex[:8]}"
+    db = settings.DATABASES["default"]
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+    }
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "cities4csr", "worker", "--pool", "solo",
+         "--queues", queue, "--loglevel", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        now = START - dt.timedelta(hours=1)
+        tasks.send_due_reminders.apply_async(args=[now.isoformat()], queue=queue)
+        assert mailbox.receiving.wait(60), "the worker never reached the SMTP server"
+        worker.send_signal(signal.SIGKILL)  # mid-send: the server has not accepted yet
+        worker.wait(10)
+        mailbox.release.set()
+        time.sleep(0.3)
+        assert mailbox.delivered == []
+        # The notice the worker was sending (the 7-day one, the oldest due) waits, unlocked,
+        # for the next sweep: its lock died with the worker's connection.
+        killed = Notice.objects.get(offset_minutes=7 * 24 * 60)
+        assert killed.status == NoticeStatus.PENDING
+        assert Notice.objects.filter(status=NoticeStatus.PENDING).count() == 3
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(settings, "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+            patch.setattr(settings, "EMAIL_HOST", "127.0.0.1")
+            patch.setattr(settings, "EMAIL_PORT", port)
+            services.send_due_notices(now=now)
+            services.send_due_notices(now=now)
+        subjects = sorted(m["Subject"].rsplit(", in ", 1)[1] for m in mailbox.delivered)
+        assert subjects == ["1 day", "1 hour", "7 days"]  # each once, the killed one included
+        assert not Notice.objects.exclude(status=NoticeStatus.SENT).exists()
+        resent = next(m for m in mailbox.delivered if m["Subject"].endswith("in 7 days"))
+        assert resent["Message-ID"] == f"<notice-{killed.pk}@127.0.0.1>"
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        smtp.stop()
