@@ -72,7 +72,7 @@ pytest: install system-deps browser-deps services
 
 test: lint migrations-check deploy-check pytest
 
-bench: install services
+bench: install system-deps services
 	$(BIN)/python -m pytest -m bench -s tests/bench
 
 clean:
