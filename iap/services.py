@@ -79,13 +79,26 @@ def _city_team(partner) -> list[User]:
 
 
 def _transition(
-    *, roadmap: Roadmap, user, permission: str, to_state: str, comment: str = ""
+    *,
+    roadmap: Roadmap,
+    user,
+    permission: str,
+    to_state: str,
+    comment: str = "",
+    comment_required: str = "",
 ) -> Roadmap:
+    """Check the rule on the locked, current row; then change the state and record it.
+
+    `comment_required` is the message for a missing comment where one is needed; it is
+    checked only after the permission, so that nobody learns more than "not allowed".
+    """
     roadmap = (
         Roadmap.objects.select_for_update().select_related("partner__network").get(pk=roadmap.pk)
     )
     if not user.has_perm(permission, roadmap):
         raise PermissionDenied(_("You may not do this now."))
+    if comment_required and not comment.strip():
+        raise ValidationError(comment_required)
     from_state = roadmap.state
     roadmap.state = to_state
     roadmap.state_since = timezone.now()
@@ -154,14 +167,13 @@ def roadmap_start_review(*, roadmap: Roadmap, user) -> Roadmap:
 
 @transaction.atomic
 def roadmap_request_changes(*, roadmap: Roadmap, user, comment: str) -> Roadmap:
-    if not comment.strip():
-        raise ValidationError(_("Say what should change."))
     roadmap = _transition(
         roadmap=roadmap,
         user=user,
         permission="iap.decide_roadmap",
         to_state=RoadmapState.CHANGES_REQUESTED,
         comment=comment,
+        comment_required=_("Say what should change."),
     )
     _tell(
         recipients=_city_team(roadmap.partner),
@@ -195,14 +207,13 @@ def roadmap_approve(*, roadmap: Roadmap, user, comment: str = "") -> Roadmap:
 
 @transaction.atomic
 def roadmap_reopen(*, roadmap: Roadmap, user, reason: str) -> Roadmap:
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for reopening the roadmap."))
     roadmap = _transition(
         roadmap=roadmap,
         user=user,
         permission="iap.reopen_roadmap",
         to_state=RoadmapState.CHANGES_REQUESTED,
         comment=reason,
+        comment_required=_("Give the reason for reopening the roadmap."),
     )
     _tell(
         recipients=_city_team(roadmap.partner),

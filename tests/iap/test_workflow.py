@@ -161,3 +161,11 @@ def test_each_submission_freezes_a_version_that_later_edits_do_not_change(
     assert ("-", "ULG") in fields["title"][2] and ("+", "URBACT Local Group") in fields["title"][2]
     assert fields["status"][:2] == ("not_started", "in_progress")
     assert changes["Agree objectives"].kind == "same"
+
+
+def test_a_city_asking_for_changes_without_a_comment_is_refused_not_corrected(
+    roadmap_a, in_state, city_coordinator_a
+):
+    in_state(roadmap_a, S.IN_REVIEW)
+    with pytest.raises(PermissionDenied):
+        services.roadmap_request_changes(roadmap=roadmap_a, user=city_coordinator_a, comment="")
