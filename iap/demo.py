@@ -96,6 +96,7 @@ def load(*, context, stdout=None):
                 )
         if not roadmap.transitions.exists():
             walk(roadmap, STATES[slug], city=context["city_coordinators"][slug], le=le, lp=lp)
+            date_the_review(roadmap)
         load_plan(partner)
         load_ssas(partner)
 
@@ -128,6 +129,32 @@ def walk(roadmap, target, *, city, le, lp):
         user=lp if roadmap.partner.is_lead_partner is False else le,
         comment="Clear steps and owners. Approved.",
     )
+
+
+#: When the demo review happened: submissions at the end of December 2020, as in the network.
+REVIEW_DAYS = [
+    dt.datetime(2020, 12, 28, 10),
+    dt.datetime(2021, 1, 11, 10),
+    dt.datetime(2021, 1, 14, 16),
+]
+
+
+def date_the_review(roadmap):
+    """Put the demo's transitions, versions and comments on the dates of the real review."""
+    from .models import Roadmap, RoadmapComment, RoadmapTransition, RoadmapVersion
+
+    moments = [moment.replace(tzinfo=dt.UTC) for moment in REVIEW_DAYS]
+    transitions = list(roadmap.transitions.order_by("pk"))
+    for n, transition in enumerate(transitions):
+        RoadmapTransition.objects.filter(pk=transition.pk).update(at=moments[min(n, 2)])
+    RoadmapVersion.objects.filter(roadmap=roadmap).update(created_at=moments[0])
+    RoadmapComment.objects.filter(roadmap=roadmap).update(
+        created_at=moments[1] + dt.timedelta(hours=2)
+    )
+    if transitions:
+        Roadmap.objects.filter(pk=roadmap.pk).update(
+            state_since=moments[min(len(transitions) - 1, 2)], submitted_at=moments[0]
+        )
 
 
 def load_plan(partner):

@@ -187,8 +187,12 @@ def load_bilateral_calls(network, meetings, context):
 
 
 def load_next_meeting(network, context):
-    """A planned meeting, so that the demo shows reminders, attendance and the .ics."""
-    start = at((2021, 4, 20), 9)
+    """A planned meeting three weeks ahead, so that the demo shows the next-meetings panel,
+    attendance, reminders and the .ics whatever day it is loaded."""
+    from django.utils import timezone
+
+    day = (timezone.now() + dt.timedelta(days=21)).date()
+    start = at((day.year, day.month, day.day), 9)
     Meeting.objects.update_or_create(
         network=network,
         number=6,

@@ -116,10 +116,17 @@ def test_each_transition_tells_the_other_side_in_the_app_and_by_email_after_comm
         lead_expert.email,
         lead_partner.email,
     }
-    assert wait_until(lambda: len(mail.outbox) == 2)
+    assert wait_until(lambda: len(mail.outbox) == 2, timeout=40)
     services.roadmap_start_review(roadmap=roadmap_a, user=lead_expert)
     services.roadmap_request_changes(roadmap=roadmap_a, user=lead_expert, comment="Add ULG dates.")
-    assert wait_until(lambda: len(mail.outbox) == 6)
+    sent = Notification.objects.filter(email_sent_at__isnull=False)
+    assert wait_until(lambda: sent.count() == 6, timeout=40), list(
+        Notification.objects.values_list("recipient__email", "title", "email_attempts")
+    )
+    assert len(mail.outbox) == 6, (
+        [(m.to[0], m.subject) for m in mail.outbox],
+        list(Notification.objects.values_list("recipient__email", "title", "email_sent_at")),
+    )
     to_city = [m for m in mail.outbox if m.to == [city_member_a.email]]
     assert any("Changes requested" in m.subject and "Add ULG dates." in m.body for m in to_city)
 
