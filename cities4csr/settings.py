@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_celery_beat",
+    "portal",
     "partners",
     "meetings",
     "iap",
@@ -52,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "partners.middleware.UserTimezoneMiddleware",
+    "portal.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -84,6 +85,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cities4csr"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A test run of its own database, so that two runs on one machine never share one.
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,8 +139,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-#: Largest meeting document accepted, in megabytes.
-MEETINGS_MAX_UPLOAD_MB = env.int("MEETINGS_MAX_UPLOAD_MB", default=20)
+#: Largest uploaded document or photo accepted anywhere in the portal, in megabytes.
+MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -181,8 +184,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the portal. Each is a sweep over database rows, so a missed
 # or doubled tick only delays or repeats a no-op; the rows say what is still to do.
 CELERY_BEAT_SCHEDULE = {
-    "partners-send-pending-emails": {
-        "task": "partners.tasks.send_pending_emails",
+    "portal-send-pending-mail": {
+        "task": "portal.tasks.send_pending_mail",
         "schedule": 60.0,
     },
     "meetings-send-due-reminders": {
@@ -196,10 +199,6 @@ CELERY_BEAT_SCHEDULE = {
     "news-publish-scheduled-articles": {
         "task": "news.tasks.publish_scheduled_articles",
         "schedule": 60.0,
-    },
-    "health-ping": {
-        "task": "partners.tasks.health_ping",
-        "schedule": 60.0 * 5,
     },
 }
 

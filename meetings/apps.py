@@ -8,7 +8,7 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from partners import panels
+        from portal import panels
 
         from .panels import next_events
 

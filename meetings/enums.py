@@ -32,11 +32,3 @@ class NoticeKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     UPDATE = "update", _("New time")
     CANCELLATION = "cancellation", _("Cancellation")
-
-
-class NoticeStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    SKIPPED = "skipped", _("Skipped")
-    CANCELLED = "cancelled", _("Cancelled")
-    FAILED = "failed", _("Failed")

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner
+from portal.outbox import OutboxItem
 
-from .enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus, NoticeKind, NoticeStatus
+from .enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus, NoticeKind
 
 #: Reminders before each meeting and call, in minutes: 7 days, 1 day and 1 hour.
 DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 60]
@@ -290,32 +291,34 @@ class ReminderPolicy(models.Model):
         return str(self.network)
 
 
-class Notice(models.Model):
+class Notice(OutboxItem):
     """One e-mail about one meeting or call to one person: a reminder, a new time or a
     cancellation. The row is created when the notice is planned; the unique constraint
     makes a second row for the same (event, person, kind, offset, start) impossible, and
-    the sender marks the row sent in the transaction that holds its lock while sending.
+    the outbox sends it once.
     """
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
-    )
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notices",
+    )  # fmt: skip
     call = models.ForeignKey(
-        Call, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notices",
+    )  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=NoticeKind.choices, default=NoticeKind.REMINDER
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=NoticeKind.choices, default=NoticeKind.REMINDER)
-    offset_minutes = models.PositiveIntegerField(default=0)
-    event_starts_at = models.DateTimeField(help_text=_("The start this notice was planned for."))
-    due_at = models.DateTimeField(db_index=True)
-    status = models.CharField(
-        max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    offset_minutes = models.PositiveIntegerField(_("minutes before the start"), default=0)
+    event_starts_at = models.DateTimeField(
+        _("planned start"), help_text=_("The start this notice was planned for.")
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(OutboxItem.Meta):
         verbose_name = _("reminder or notice")
         verbose_name_plural = _("reminders and notices")
         ordering = ["due_at", "pk"]
@@ -336,11 +339,6 @@ class Notice(models.Model):
                 name="notice_once_per_call_person_offset",
             ),
         ]
-        indexes = [
-            models.Index(
-                fields=["due_at"], condition=Q(status="pending"), name="notice_pending_due"
-            )
-        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.offset_minutes} min → {self.user}"
@@ -348,6 +346,22 @@ class Notice(models.Model):
     @property
     def event(self):
         return self.meeting or self.call
+
+    message_id_prefix = "notice"
+
+    @classmethod
+    def claimable(cls, rows):
+        return rows.select_related("user", "meeting__network", "call__network")
+
+    def status_before_sending(self, *, now):
+        from .services import reminder_outcome
+
+        return reminder_outcome(self, now=now)
+
+    def build_message(self):
+        from .services import notice_message
+
+        return notice_message(self)
 
 
 class CalendarFeed(models.Model):

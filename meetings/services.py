@@ -31,9 +31,11 @@ from django.utils.translation import ngettext
 from partners.enums import Role
 from partners.models import User
 from partners.services import notify
+from portal import outbox
+from portal.outbox import OutboxStatus
 
 from .calendar import calendar_bytes
-from .enums import CallKind, MeetingStatus, NoticeKind, NoticeStatus
+from .enums import CallKind, MeetingStatus, NoticeKind
 from .models import (
     DEFAULT_REMINDER_OFFSETS,
     Attendance,
@@ -50,7 +52,6 @@ log = logging.getLogger(__name__)
 STAFF_ROLES = (Role.COORDINATOR, Role.LEAD_PARTNER, Role.LEAD_EXPERT)
 #: How long after an event started the sweep still records its missed reminders as skipped.
 SKIP_WINDOW = dt.timedelta(days=7)
-MAX_ATTEMPTS = 8
 
 
 # People ----------------------------------------------------------------------------------
@@ -100,8 +101,8 @@ def event_reschedule(*, event, starts_at: dt.datetime, ends_at: dt.datetime):
     event.save(update_fields=["starts_at", "ends_at", "sequence"])
     now = timezone.now()
     Notice.objects.filter(
-        **_event_field(event), kind=NoticeKind.REMINDER, status=NoticeStatus.PENDING
-    ).exclude(event_starts_at=starts_at).update(status=NoticeStatus.CANCELLED)
+        **_event_field(event), kind=NoticeKind.REMINDER, status=OutboxStatus.PENDING
+    ).exclude(event_starts_at=starts_at).update(status=OutboxStatus.CANCELLED)
     Notice.objects.bulk_create(
         [
             Notice(
@@ -115,7 +116,7 @@ def event_reschedule(*, event, starts_at: dt.datetime, ends_at: dt.datetime):
         ],
         ignore_conflicts=True,
     )
-    _sweep_soon()
+    outbox.sweep_soon()
     return event
 
 
@@ -127,9 +128,9 @@ def event_cancel(*, event):
     event.status = MeetingStatus.CANCELLED
     event.sequence += 1
     event.save(update_fields=["status", "sequence"])
-    Notice.objects.filter(**_event_field(event), status=NoticeStatus.PENDING).exclude(
+    Notice.objects.filter(**_event_field(event), status=OutboxStatus.PENDING).exclude(
         kind=NoticeKind.CANCELLATION
-    ).update(status=NoticeStatus.CANCELLED)
+    ).update(status=OutboxStatus.CANCELLED)
     Notice.objects.bulk_create(
         [
             Notice(
@@ -143,23 +144,8 @@ def event_cancel(*, event):
         ],
         ignore_conflicts=True,
     )
-    _sweep_soon()
+    outbox.sweep_soon()
     return event
-
-
-def _sweep_soon():
-    """Ask a worker to send what is due now; if the broker is down, beat does it later."""
-    from kombu.exceptions import OperationalError
-
-    from .tasks import send_due_reminders
-
-    def enqueue():
-        try:
-            send_due_reminders.delay()
-        except OperationalError:
-            log.warning("Broker unreachable; notices wait for the next beat sweep")
-
-    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
@@ -274,66 +260,31 @@ def send_due_notices(*, now: dt.datetime | None = None, limit: int = 500) -> dic
     """Plan what fell due, then send each due notice exactly once. Safe to run twice at once."""
     now = now or timezone.now()
     plan_due_reminders(now=now)
-    counts = {"sent": 0, "skipped": 0, "cancelled": 0, "failed": 0}
-    failed: list[int] = []  # tried once in this sweep: the next sweep tries again
-    for _ in range(limit):
-        outcome = _send_one(now=now, exclude=failed)
-        if outcome is None:
-            break
-        kind, pk = outcome
-        counts[kind] += 1
-        if kind == "failed":
-            failed.append(pk)
-    return counts
+    counts = outbox.send_pending(models=[Notice], now=now, limit=limit)
+    return {
+        "sent": counts[OutboxStatus.SENT],
+        "skipped": counts[OutboxStatus.SKIPPED],
+        "cancelled": counts[OutboxStatus.CANCELLED],
+        "failed": counts["error"] + counts[OutboxStatus.FAILED],
+    }
 
 
-def _send_one(*, now, exclude=()) -> tuple[str, int] | None:
-    with transaction.atomic():
-        notice = (
-            Notice.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user", "meeting__network", "call__network")
-            .filter(status=NoticeStatus.PENDING, due_at__lte=now)
-            .exclude(pk__in=exclude)
-            .order_by("due_at", "pk")
-            .first()
-        )
-        if notice is None:
-            return None
-        return _deliver(notice, now=now), notice.pk
-
-
-def _deliver(notice: Notice, *, now) -> str:
-    """Send one claimed notice (its row lock is held by the caller's transaction)."""
+def reminder_outcome(notice: Notice, *, now) -> str | None:
+    """A reminder whose event moved or was cancelled is not sent; one whose event has
+    started is skipped and logged. Other notices are sent."""
+    if notice.kind != NoticeKind.REMINDER:
+        return None
     event = notice.event
-    if notice.kind == NoticeKind.REMINDER:
-        if event.status != MeetingStatus.PLANNED or event.starts_at != notice.event_starts_at:
-            notice.status = NoticeStatus.CANCELLED
-            notice.save(update_fields=["status"])
-            return "cancelled"
-        if now >= event.starts_at:
-            log.warning(
-                "Skipped the %s-minute reminder of %s for %s: the event started at %s, "
-                "before the reminder could go out",
-                notice.offset_minutes, event, notice.user.email, event.starts_at.isoformat(),
-            )  # fmt: skip
-            notice.status = NoticeStatus.SKIPPED
-            notice.save(update_fields=["status"])
-            return "skipped"
-    try:
-        _message_for(notice).send()
-    except Exception as exc:  # any transport error: count it; the next sweep retries
-        notice.attempts += 1
-        notice.last_error = str(exc)[:2000]
-        if notice.attempts >= MAX_ATTEMPTS:
-            notice.status = NoticeStatus.FAILED
-        notice.save(update_fields=["attempts", "last_error", "status"])
-        log.warning("Notice %s could not be sent: %s", notice.pk, exc)
-        return "failed"
-    notice.status = NoticeStatus.SENT
-    notice.sent_at = timezone.now()
-    notice.attempts += 1
-    notice.save(update_fields=["status", "sent_at", "attempts"])
-    return "sent"
+    if event.status != MeetingStatus.PLANNED or event.starts_at != notice.event_starts_at:
+        return OutboxStatus.CANCELLED
+    if now >= event.starts_at:
+        log.warning(
+            "Skipped the %s-minute reminder of %s for %s: the event started at %s, "
+            "before the reminder could go out",
+            notice.offset_minutes, event, notice.user.email, event.starts_at.isoformat(),
+        )  # fmt: skip
+        return OutboxStatus.SKIPPED
+    return None
 
 
 def offset_words(minutes: int) -> str:
@@ -347,7 +298,7 @@ def offset_words(minutes: int) -> str:
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
-def _message_for(notice: Notice) -> EmailMessage:
+def notice_message(notice: Notice) -> EmailMessage:
     event, user = notice.event, notice.user
     with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         context = {
@@ -361,13 +312,7 @@ def _message_for(notice: Notice) -> EmailMessage:
         }
         subject = render_to_string("meetings/email/notice_subject.txt", context).strip()
         body = render_to_string("meetings/email/notice.txt", context)
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[user.email],
-        headers={"Message-ID": f"<notice-{notice.pk}@{domain}>"},
-    )
+    message = EmailMessage(subject=subject, body=body, to=[user.email])
     cancelled = notice.kind == NoticeKind.CANCELLATION
     message.attach(
         "invite.ics",

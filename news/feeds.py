@@ -5,7 +5,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network
-from partners.text import render_markdown
+from portal.markdown import render_markdown
 
 from . import selectors
 

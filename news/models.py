@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner
-from partners.text import word_count
+from portal.markdown import word_count
 
 #: Reading speed used for "Read time: N minutes".
 WORDS_PER_MINUTE = 200

@@ -3,7 +3,18 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Network, Notification, Partner, User
+from portal.admin import OutboxAdminMixin
+
+from .models import (
+    Invitation,
+    InvitationEmail,
+    Membership,
+    Network,
+    Notification,
+    NotificationEmail,
+    Partner,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,6 +70,27 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "created_at", "read_at", "email_wanted", "email_sent_at"]
-    list_filter = ["email_wanted"]
+    list_display = ["title", "recipient", "created_at", "read_at"]
     search_fields = ["title", "recipient__email"]
+
+
+@admin.register(NotificationEmail)
+class NotificationEmailAdmin(OutboxAdminMixin, admin.ModelAdmin):
+    list_display = ["notification", "status", "due_at", "attempts", "sent_at"]
+    search_fields = ["notification__title", "notification__recipient__email"]
+    raw_id_fields = ["notification"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "network", "role", "partner", "created_at", "expires_at"]
+    list_filter = ["network", "role"]
+    search_fields = ["email"]
+    readonly_fields = ["nonce"]
+
+
+@admin.register(InvitationEmail)
+class InvitationEmailAdmin(OutboxAdminMixin, admin.ModelAdmin):
+    list_display = ["invitation", "status", "due_at", "attempts", "sent_at"]
+    search_fields = ["invitation__email"]
+    raw_id_fields = ["invitation"]

@@ -14,7 +14,37 @@ class Role(models.TextChoices):
 
     @classmethod
     def city_roles(cls):
+        """The people of one partner city."""
         return (cls.CITY_COORDINATOR, cls.CITY_TEAM_MEMBER)
+
+    @classmethod
+    def staff(cls):
+        """The people who run the network."""
+        return (cls.COORDINATOR, cls.LEAD_PARTNER, cls.LEAD_EXPERT)
+
+    @classmethod
+    def reviewers(cls):
+        """Who reviews the cities' roadmaps and plans."""
+        return (cls.LEAD_EXPERT, cls.LEAD_PARTNER)
+
+    @classmethod
+    def news_editors(cls):
+        """Who writes the network's news."""
+        return (cls.COORDINATOR, cls.COMMUNICATION)
+
+
+class InvitationStatus(models.TextChoices):
+    OPEN = "open", _("Waiting")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class DeadlinePurpose(models.TextChoices):
+    """What a key deadline is for; the portal acts on the ones it knows."""
+
+    OTHER = "other", _("Other")
+    IAP_ROADMAP = "iap_roadmap", _("IAP roadmaps submitted")
 
 
 class Phase(models.TextChoices):

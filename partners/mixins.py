@@ -1,4 +1,10 @@
-"""View mixins that every network page uses."""
+"""The one permission mixin of every network page.
+
+Each view names its `permission_required` and, where the permission is about something
+other than the network, says what in `get_permission_object()`. Objects are fetched
+through the app's `*_visible_to` selectors, so that what a person may not see is a 404
+before any permission is asked; a 403 only answers an action on something one can see.
+"""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -9,21 +15,26 @@ from rules.contrib.views import PermissionRequiredMixin
 from . import selectors
 
 
-class NetworkMixin(LoginRequiredMixin):
-    """Resolve the network from the URL; 404 unless the person belongs to it."""
+class NetworkPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """A page of one network: 404 unless the person belongs to it, then the permission."""
+
+    raise_exception = True
 
     @cached_property
     def network(self):
         return selectors.network_for(user=self.request.user, slug=self.kwargs["network_slug"])
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _ = self.network  # 404 before anything else for a network one does not belong to
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), self.get_login_url())
+        _ = self.network  # 404 before anything else for a network one does not belong to
         return super().dispatch(request, *args, **kwargs)
 
+    def get_permission_object(self):
+        """The network itself; views about one object of it return that object."""
+        return self.network
+
     def handle_no_permission(self):
-        if not self.request.user.is_authenticated:
-            return redirect_to_login(self.request.get_full_path(), self.get_login_url())
         raise PermissionDenied
 
     def get_context_data(self, **kwargs):
@@ -31,12 +42,5 @@ class NetworkMixin(LoginRequiredMixin):
         return super().get_context_data(**kwargs)
 
 
-class NetworkPermissionMixin(NetworkMixin, PermissionRequiredMixin):
-    """A network page that also needs a rules permission (403 for members without it)."""
-
-    raise_exception = True
-
-    def get_permission_object(self):
-        if hasattr(self, "get_object"):
-            return self.get_object()
-        return self.network
+#: Transitional name, removed once every view names its permission.
+NetworkMixin = NetworkPermissionMixin

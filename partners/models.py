@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
-from .enums import COUNTRIES, GroupKind, Phase, Role, Sector
+from portal.outbox import OutboxItem, OutboxStatus
+
+from .enums import COUNTRIES, DeadlinePurpose, GroupKind, InvitationStatus, Phase, Role, Sector
 
 
 class UserManager(BaseUserManager):
@@ -290,11 +292,25 @@ class KeyDeadline(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     due_on = models.DateField(_("due on"))
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=DeadlinePurpose.choices,
+        default=DeadlinePurpose.OTHER,
+        help_text=_("The IAP roadmap deadline drives the review queue and the reminders."),
+    )
 
     class Meta:
         verbose_name = _("key deadline")
         verbose_name_plural = _("key deadlines")
         ordering = ["network", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "purpose"],
+                condition=~Q(purpose="other"),
+                name="one_deadline_per_purpose",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -374,13 +390,11 @@ class Invitation(models.Model):
         null=True,
         related_name="invitations_sent",
     )
-    nonce = models.CharField(max_length=64, blank=True, editable=False)
+    nonce = models.CharField(_("nonce"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
 
     class Meta:
         verbose_name = _("invitation")
@@ -403,26 +417,54 @@ class Invitation(models.Model):
         return f"{self.email} → {self.get_role_display()}"
 
     @property
-    def status(self) -> str:
+    def status(self) -> InvitationStatus:
         if self.accepted_at:
-            return "accepted"
+            return InvitationStatus.ACCEPTED
         if self.revoked_at:
-            return "revoked"
+            return InvitationStatus.REVOKED
         if self.expires_at <= timezone.now():
-            return "expired"
-        return "open"
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.OPEN
 
     def get_status_display(self):
-        return {
-            "accepted": _("Accepted"),
-            "revoked": _("Revoked"),
-            "expired": _("Expired"),
-            "open": _("Waiting"),
-        }[self.status]
+        return self.status.label
+
+
+class InvitationEmail(OutboxItem):
+    """One sending of an invitation's e-mail. A resend is a new row with a new link."""
+
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="emails"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta(OutboxItem.Meta):
+        verbose_name = _("invitation e-mail")
+        verbose_name_plural = _("invitation e-mails")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return str(self.invitation)
+
+    @classmethod
+    def claimable(cls, rows):
+        return rows.select_related(
+            "invitation__network", "invitation__partner", "invitation__invited_by"
+        )
+
+    def status_before_sending(self, *, now):
+        if self.invitation.status != InvitationStatus.OPEN:
+            return OutboxStatus.CANCELLED
+        return None
+
+    def build_message(self):
+        from .services import invitation_message
+
+        return invitation_message(self.invitation)
 
 
 class Notification(models.Model):
-    """A message in a person's inbox; also an outbox row when it must go out by e-mail."""
+    """A message in a person's inbox; its `email` goes out too when one was asked for."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -438,10 +480,6 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_wanted = models.BooleanField(_("send by e-mail"), default=False)
-    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
-    email_last_error = models.TextField(_("last e-mail error"), blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -451,11 +489,6 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
-            models.Index(
-                fields=["created_at"],
-                condition=Q(email_wanted=True, email_sent_at__isnull=True),
-                name="notification_email_pending",
-            ),
         ]
 
     def __str__(self):
@@ -464,3 +497,31 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+class NotificationEmail(OutboxItem):
+    """The e-mail of a notification that should also reach the person by e-mail."""
+
+    notification = models.OneToOneField(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="email",
+    )
+
+    class Meta(OutboxItem.Meta):
+        verbose_name = _("notification e-mail")
+        verbose_name_plural = _("notification e-mails")
+        ordering = ["-due_at", "-pk"]
+
+    def __str__(self):
+        return str(self.notification)
+
+    @classmethod
+    def claimable(cls, rows):
+        return rows.select_related("notification__recipient")
+
+    def build_message(self):
+        from .services import notification_message
+
+        return notification_message(self.notification)

@@ -87,3 +87,34 @@ def invitations_visible_to(*, user, network: Network):
         if h.network_id == network.pk and h.role == Role.CITY_COORDINATOR
     ]
     return invitations.filter(partner__in=own, role=Role.CITY_TEAM_MEMBER)
+
+
+def city_team(*, partner: Partner) -> QuerySet:
+    """The active people of one city's team: its coordinator and members."""
+    from .enums import Role
+    from .models import User
+
+    return User.objects.filter(
+        memberships__partner=partner, memberships__role__in=Role.city_roles(), is_active=True
+    ).distinct()
+
+
+def people_with_roles(*, network: Network, roles) -> QuerySet:
+    """The active people who hold one of `roles` in the network."""
+    from .models import User
+
+    return User.objects.filter(
+        memberships__network=network, memberships__role__in=list(roles), is_active=True
+    ).distinct()
+
+
+def roadmap_deadline(*, network: Network):
+    """The date the network's cities submit their IAP roadmaps by, or None."""
+    from .enums import DeadlinePurpose
+    from .models import KeyDeadline
+
+    return (
+        KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
+        .values_list("due_on", flat=True)
+        .first()
+    )

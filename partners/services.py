@@ -15,13 +15,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import CityGroup, Invitation, Membership, Notification, User
+from portal import outbox
+from portal.outbox import OutboxStatus
+
+from .models import (
+    CityGroup,
+    Invitation,
+    InvitationEmail,
+    Membership,
+    Notification,
+    NotificationEmail,
+    User,
+)
 from .roles import forget_memberships
 
 log = logging.getLogger(__name__)
-
-#: An e-mail that failed this many times is left for a person to look at in the admin.
-MAX_EMAIL_ATTEMPTS = 8
 
 
 def notify(
@@ -35,94 +43,30 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and, if asked, e-mail it after commit.
 
-    The rows are the outbox: if the broker is down when the transaction commits, the
-    periodic `send_pending_emails` sweep sends them later, so nothing is lost.
+    The e-mails are outbox rows: if the broker is down when the transaction commits, the
+    beat sweep sends them later, so nothing is lost.
     """
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
     rows = Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            network=network,
-            title=title[:300],
-            body=body,
-            url=url,
-            email_wanted=email,
-        )
+        Notification(recipient=user, network=network, title=title[:300], body=body, url=url)
         for user in unique.values()
     )
     if email and rows:
-        ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: _enqueue_emails(ids))
+        outbox.send_soon(
+            NotificationEmail.objects.bulk_create(
+                NotificationEmail(notification=row) for row in rows
+            )
+        )
     return rows
 
 
-def _enqueue_emails(ids: list[int]) -> None:
-    from kombu.exceptions import OperationalError
-
-    from .tasks import send_notification_email
-
-    for pk in ids:
-        try:
-            send_notification_email.delay(pk)
-        except OperationalError:
-            log.warning("Broker unreachable; notification %s waits for the sweep", pk)
-            return
-
-
-def send_notification_email(*, notification_id: int) -> bool:
-    """Send one notification's e-mail at most once; True if this call sent it.
-
-    The row is locked while sending, so two workers never send the same e-mail, and it
-    is marked sent in the same transaction, so a failed send is tried again later.
-    """
-    with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("recipient")
-            .filter(
-                pk=notification_id,
-                email_wanted=True,
-                email_sent_at__isnull=True,
-                email_attempts__lt=MAX_EMAIL_ATTEMPTS,
-            )
-            .first()
-        )
-        if row is None:
-            return False
-        try:
-            _message_for(row).send()
-        except Exception as exc:  # any transport error: count it, retry later
-            Notification.objects.filter(pk=row.pk).update(
-                email_attempts=row.email_attempts + 1, email_last_error=str(exc)[:2000]
-            )
-            log.warning("E-mail for notification %s failed: %s", row.pk, exc)
-            return False
-        row.email_sent_at = timezone.now()
-        row.email_attempts += 1
-        row.save(update_fields=["email_sent_at", "email_attempts"])
-        return True
-
-
-def pending_email_ids(*, limit: int = 500) -> list[int]:
-    return list(
-        Notification.objects.filter(
-            email_wanted=True, email_sent_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
-def _message_for(row: Notification) -> EmailMessage:
-    link = (
-        f"\n\n{settings.SITE_URL}{row.url}"
-        if row.url.startswith("/")
-        else (f"\n\n{row.url}" if row.url else "")
-    )
+def notification_message(notification: Notification) -> EmailMessage:
+    url = notification.url
+    link = f"\n\n{settings.SITE_URL}{url}" if url.startswith("/") else (f"\n\n{url}" if url else "")
     return EmailMessage(
-        subject=f"[CITIES4CSR portal] {row.title}",
-        body=f"{row.body}{link}".strip() or row.title,
-        to=[row.recipient.email],
+        subject=f"[CITIES4CSR portal] {notification.title}",
+        body=f"{notification.body}{link}".strip() or notification.title,
+        to=[notification.recipient.email],
     )
 
 
@@ -181,7 +125,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(lambda: _enqueue_invitation(invitation.pk))
+    outbox.send_soon([InvitationEmail.objects.create(invitation=invitation)])
     return invitation
 
 
@@ -193,10 +137,9 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
         raise InvitationError("used" if invitation.accepted_at else "revoked")
     invitation.nonce = secrets.token_urlsafe(24)
     invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
-    invitation.email_sent_at = None
-    invitation.email_attempts = 0
-    invitation.save(update_fields=["nonce", "expires_at", "email_sent_at", "email_attempts"])
-    transaction.on_commit(lambda: _enqueue_invitation(invitation.pk))
+    invitation.save(update_fields=["nonce", "expires_at"])
+    invitation.emails.filter(status=OutboxStatus.PENDING).update(status=OutboxStatus.CANCELLED)
+    outbox.send_soon([InvitationEmail.objects.create(invitation=invitation)])
     return invitation
 
 
@@ -207,6 +150,9 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
         invitation.revoked_at = timezone.now()
         invitation.nonce = ""
         invitation.save(update_fields=["revoked_at", "nonce"])
+        invitation.emails.filter(status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.CANCELLED
+        )
     return invitation
 
 
@@ -258,67 +204,16 @@ def invitation_accept(
     return user, invitation
 
 
-def _enqueue_invitation(pk: int) -> None:
-    from kombu.exceptions import OperationalError
-
-    from .tasks import send_invitation_email
-
-    try:
-        send_invitation_email.delay(pk)
-    except OperationalError:
-        log.warning("Broker unreachable; invitation %s waits for the sweep", pk)
-
-
-def send_invitation_email(*, invitation_id: int) -> bool:
-    """Send the invitation's e-mail once; the row is the outbox, as for notifications."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("network", "partner", "invited_by")
-            .filter(
-                pk=invitation_id,
-                email_sent_at__isnull=True,
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-                email_attempts__lt=MAX_EMAIL_ATTEMPTS,
-            )
-            .first()
-        )
-        if invitation is None:
-            return False
-        context = {
-            "invitation": invitation,
-            "link": f"{settings.SITE_URL}{invitation_link(invitation)}",
-            "valid_days": INVITATION_VALID_FOR.days,
-        }
-        message = EmailMessage(
-            subject=render_to_string("partners/email/invitation_subject.txt", context).strip(),
-            body=render_to_string("partners/email/invitation.txt", context),
-            to=[invitation.email],
-        )
-        try:
-            message.send()
-        except Exception as exc:  # any transport error: count it, retry later
-            Invitation.objects.filter(pk=invitation.pk).update(
-                email_attempts=invitation.email_attempts + 1
-            )
-            log.warning("Invitation e-mail %s failed: %s", invitation.pk, exc)
-            return False
-        invitation.email_sent_at = timezone.now()
-        invitation.email_attempts += 1
-        invitation.save(update_fields=["email_sent_at", "email_attempts"])
-        return True
-
-
-def pending_invitation_ids(*, limit: int = 500) -> list[int]:
-    return list(
-        Invitation.objects.filter(
-            email_sent_at__isnull=True,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
-        ).values_list("pk", flat=True)[:limit]
+def invitation_message(invitation: Invitation) -> EmailMessage:
+    context = {
+        "invitation": invitation,
+        "link": f"{settings.SITE_URL}{invitation_link(invitation)}",
+        "valid_days": INVITATION_VALID_FOR.days,
+    }
+    return EmailMessage(
+        subject=render_to_string("partners/email/invitation_subject.txt", context).strip(),
+        body=render_to_string("partners/email/invitation.txt", context),
+        to=[invitation.email],
     )
 
 
@@ -349,3 +244,28 @@ def city_group_save(*, group: CityGroup, cities) -> CityGroup:
     group.save()
     group.cities.set(cities)
     return group
+
+
+# Key deadlines ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roadmap_deadline_set(*, user: User, network, due_on) -> None:
+    """The one date by which the network's cities submit their IAP roadmaps (None: none)."""
+    from django.core.exceptions import PermissionDenied
+
+    from .enums import DeadlinePurpose
+    from .models import KeyDeadline
+
+    if not user.has_perm("partners.change_workplan", network):
+        raise PermissionDenied
+    rows = KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
+    if due_on is None:
+        rows.delete()
+        return
+    KeyDeadline.objects.update_or_create(
+        network=network,
+        purpose=DeadlinePurpose.IAP_ROADMAP,
+        defaults={"due_on": due_on},
+        create_defaults={"due_on": due_on, "title": str(DeadlinePurpose.IAP_ROADMAP.label)},
+    )

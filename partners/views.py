@@ -34,7 +34,7 @@ from .forms import (
 )
 from .mixins import NetworkMixin, NetworkPermissionMixin
 from .models import Network, User
-from .panels import render_panels
+from portal.panels import render_panels
 from .roles import city_ids_in
 
 
