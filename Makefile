@@ -8,7 +8,7 @@ PGVERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
 DB_NAME ?= cities4csr
 export DJANGO_SETTINGS_MODULE := cities4csr.settings
 
-.PHONY: run serve test install system-deps browser-deps services db lint migrations-check deploy-check pytest bench demo clean
+.PHONY: run serve test install system-deps browser-deps services db lint migrations-check deploy-check pytest test-repeat bench demo clean
 
 install: $(STAMP)
 
@@ -71,6 +71,14 @@ pytest: install system-deps browser-deps services
 	$(BIN)/python -m pytest -m "not bench"
 
 test: lint migrations-check deploy-check pytest
+
+# `make test-repeat N=10`: the test suite N times in a row, stopping at the first failure.
+N ?= 10
+test-repeat:
+	@for run in $$(seq 1 $(N)); do \
+		echo "=== make pytest, run $$run of $(N)"; \
+		$(MAKE) --no-print-directory pytest || { echo "=== run $$run of $(N) failed"; exit 1; }; \
+	done; echo "=== $(N) runs of make pytest passed"
 
 bench: install system-deps services
 	$(BIN)/python -m pytest -m bench -s tests/bench

@@ -3,17 +3,27 @@
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.views import View
 
 from partners import selectors
 
 
-def home(request):
-    if request.user.is_authenticated:
-        networks = list(selectors.networks_for(user=request.user))
-        if len(networks) == 1:
-            return redirect(networks[0])
-        return render(request, "home.html", {"networks": networks})
-    return render(request, "home.html", {"networks": []})
+class HomeView(View):
+    """Public on purpose: the front door shows visitors the public news."""
+
+    public = True
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        if request.user.is_authenticated:
+            networks = list(selectors.networks_for(user=request.user))
+            if len(networks) == 1:
+                return redirect(networks[0])
+            return render(request, "home.html", {"networks": networks})
+        return render(request, "home.html", {"networks": []})
+
+
+home = HomeView.as_view()
 
 
 def error_404(request, exception):

@@ -7,7 +7,6 @@ from partners.models import Stakeholder
 
 from . import services
 from .enums import RoadmapState, SectionKind, SsaStatus, StepStatus
-from .models import IapSettings, Indicator, PlanAction, PlanSection, SmallScaleAction
 
 STEPS = [
     (
@@ -76,29 +75,30 @@ SSAS = {
 
 
 def load(*, context, stdout=None):
-    network = context["network"]
-    IapSettings.objects.update_or_create(
-        network=network, defaults={"roadmap_deadline": dt.date(2020, 12, 31)}
-    )
+    # The roadmap deadline is one of the network's key deadlines: partners.demo loads it.
     le, lp = context["lead_expert"], context["lead_partner"]
     for slug, partner in context["partners"].items():
-        roadmap = services.roadmap_for(partner=partner)
+        city = context["city_coordinators"][slug]
+        roadmap = partner.roadmap
         if not roadmap.steps.exists():
-            for n, (title, owner, start, due, status, milestone) in enumerate(STEPS, start=1):
-                roadmap.steps.create(
-                    position=n,
-                    title=title,
-                    owner=owner,
-                    starts_on=dt.date(*start),
-                    due_on=dt.date(*due),
-                    status=status,
-                    is_milestone=milestone,
+            for title, owner, start, due, status, milestone in STEPS:
+                services.step_save(
+                    user=city,
+                    roadmap=roadmap,
+                    data={
+                        "title": title,
+                        "owner": owner,
+                        "starts_on": dt.date(*start),
+                        "due_on": dt.date(*due),
+                        "status": status,
+                        "is_milestone": milestone,
+                    },
                 )
         if not roadmap.transitions.exists():
-            walk(roadmap, STATES[slug], city=context["city_coordinators"][slug], le=le, lp=lp)
+            walk(roadmap, STATES[slug], city=city, le=le, lp=lp)
             date_the_review(roadmap)
-        load_plan(partner)
-        load_ssas(partner)
+        load_plan(partner, city=city)
+        load_ssas(partner, city=city)
 
 
 def walk(roadmap, target, *, city, le, lp):
@@ -157,8 +157,8 @@ def date_the_review(roadmap):
         )
 
 
-def load_plan(partner):
-    plan = services.plan_for(partner=partner)
+def load_plan(partner, *, city):
+    plan = partner.action_plan
     texts = {
         SectionKind.CONTEXT: (
             f"{partner.city} has many small companies but little dialogue between them "
@@ -169,41 +169,46 @@ def load_plan(partner):
             "2. Companies' volunteers in three neighbourhood projects a year."
         ),
     }
-    for kind, body in texts.items():
-        PlanSection.objects.filter(plan=plan, kind=kind, body="").update(body=body)
-    action, created = PlanAction.objects.get_or_create(
-        plan=plan,
-        title="Local CSR pact",
-        defaults={
-            "objective": "Companies commit to the SDGs",
-            "responsible_body": "Economic development office",
-            "starts_on": dt.date(2021, 9, 1),
-            "ends_on": dt.date(2022, 6, 30),
-            "budget": Decimal("25000.00"),
-            "funding_source": "City budget",
-            "risk": "Few companies sign",
-            "mitigation": "Chamber of commerce promotes the pact",
-        },
-    )
-    if created:
-        Indicator.objects.create(action=action, name="Companies signed", baseline="0", target="30")
-        action.stakeholders.set(Stakeholder.objects.filter(partner=partner)[:2])
+    for section in plan.sections.filter(kind__in=list(texts), body=""):
+        services.section_save(
+            user=city, section=section, body=texts[section.kind], version=section.version
+        )
+    if not plan.actions.filter(title="Local CSR pact").exists():
+        services.action_save(
+            user=city,
+            plan=plan,
+            data={
+                "title": "Local CSR pact",
+                "objective": "Companies commit to the SDGs",
+                "responsible_body": "Economic development office",
+                "starts_on": dt.date(2021, 9, 1),
+                "ends_on": dt.date(2022, 6, 30),
+                "budget": Decimal("25000.00"),
+                "funding_source": "City budget",
+                "risk": "Few companies sign",
+                "mitigation": "Chamber of commerce promotes the pact",
+                "stakeholders": Stakeholder.objects.filter(partner=partner)[:2],
+            },
+            indicators=[("Companies signed", "0", "30")],
+        )
 
 
-def load_ssas(partner):
-    action = PlanAction.objects.filter(plan__partner=partner).first()
+def load_ssas(partner, *, city):
+    action = partner.action_plan.actions.first()
     for title in SSAS.get(partner.slug, ["Company volunteering day"]):
-        ssa, created = SmallScaleAction.objects.get_or_create(
+        if partner.small_scale_actions.filter(title=title).exists():
+            continue
+        services.ssa_save(
+            user=city,
             partner=partner,
-            title=title,
-            defaults={
+            data={
+                "title": title,
                 "action": action,
                 "tests_what": "Whether companies take part when asked by the city.",
                 "budget": Decimal("10000.00"),
                 "starts_on": dt.date(2021, 4, 1),
                 "ends_on": dt.date(2021, 10, 31),
                 "status": SsaStatus.PLANNED,
+                "stakeholders": Stakeholder.objects.filter(partner=partner)[:3],
             },
         )
-        if created:
-            ssa.stakeholders.set(Stakeholder.objects.filter(partner=partner)[:3])

@@ -10,6 +10,16 @@ class RoadmapState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class RoadmapAction(models.TextChoices):
+    """What a person asks of the review workflow; each is one service in iap.services."""
+
+    SUBMIT = "submit", _("Submit the roadmap")
+    START_REVIEW = "start_review", _("Start the review")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    APPROVE = "approve", _("Approve")
+    REOPEN = "reopen", _("Reopen (give the reason)")
+
+
 class StepStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from .enums import SectionKind
+from .selectors import actions_of, sections_of
 from .services import STEP_FIELDS
 
 
@@ -50,13 +50,10 @@ def roadmap_csv(roadmap):
 
 
 def plan_pdf(request, plan):
-    order = {kind: n for n, kind in enumerate(SectionKind.values)}
-    sections = sorted(plan.sections.all(), key=lambda s: order[s.kind])
-    actions = plan.actions.prefetch_related("indicators", "stakeholders")
     return _pdf(
         request,
         "iap/pdf/plan.html",
-        {"plan": plan, "sections": sections, "actions": actions},
+        {"plan": plan, "sections": sections_of(plan=plan), "actions": actions_of(plan=plan)},
         f"{slugify(plan.partner.city)}-integrated-action-plan.pdf",
     )
 
@@ -78,7 +75,7 @@ def plan_csv(plan):
             "mitigation",
         ]
     )
-    for a in plan.actions.prefetch_related("indicators", "stakeholders"):
+    for a in actions_of(plan=plan):
         indicators = "; ".join(f"{i.name}: {i.baseline} → {i.target}" for i in a.indicators.all())
         writer.writerow(
             [

@@ -2,54 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Stakeholder
+from portal.forms import DATE, DatesInOrderMixin, VersionedFormMixin
+from portal.uploads import validate_upload
 
-from .models import IapSettings, PlanAction, RoadmapStep, SmallScaleAction, SsaFile
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ALLOWED_FILES = {
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".odt",
-    ".ods",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".webp",
-}
-MAX_FILE_MB = 20
+from .enums import PlanStatus, RoadmapAction
+from .models import PlanAction, PlanSection, RoadmapStep, SmallScaleAction, SsaFile
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the version the person loaded, so a stale save can be refused."""
+class StepForm(DatesInOrderMixin, VersionedFormMixin, forms.ModelForm):
+    date_pairs = [("starts_on", "due_on")]
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def data_fields(self):
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
-
-
-class DatesInOrderMixin:
-    start_field, end_field = "starts_on", "due_on"
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get(self.start_field), cleaned.get(self.end_field)
-        if start and end and end < start:
-            self.add_error(self.end_field, _("The end cannot be before the start."))
-        return cleaned
-
-
-class StepForm(DatesInOrderMixin, VersionedForm):
     class Meta:
         model = RoadmapStep
         fields = ["title", "description", "owner", "starts_on", "due_on", "status", "is_milestone"]
@@ -75,33 +37,47 @@ class CommentForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    ACTIONS = ["submit", "start_review", "request_changes", "approve", "reopen"]
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    action = forms.ChoiceField(choices=RoadmapAction.choices)
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class DeadlineForm(forms.ModelForm):
-    class Meta:
-        model = IapSettings
-        fields = ["roadmap_deadline"]
-        widgets = {"roadmap_deadline": DATE}
-
-
-class SectionForm(forms.Form):
-    body = forms.CharField(
-        label=_("Text (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+class DeadlineForm(forms.Form):
+    roadmap_deadline = forms.DateField(
+        label=_("IAP roadmap deadline"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty for no deadline."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SectionForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = PlanSection
+        fields = ["body"]
+        labels = {"body": _("Text (Markdown)")}
+        help_texts = {"body": ""}
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
 
 
 class SectionCommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ActionForm(DatesInOrderMixin, VersionedForm):
-    start_field, end_field = "starts_on", "ends_on"
+class PlanStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=PlanStatus.choices)
+
+
+class BudgetNotNegativeMixin:
+    def clean_budget(self):
+        budget = self.cleaned_data.get("budget")
+        if budget is not None and budget < 0:
+            raise forms.ValidationError(_("A budget cannot be negative."))
+        return budget
+
+
+class ActionForm(DatesInOrderMixin, BudgetNotNegativeMixin, VersionedFormMixin, forms.ModelForm):
     indicators_text = forms.CharField(
         label=_("Indicators"),
         required=False,
@@ -139,13 +115,8 @@ class ActionForm(DatesInOrderMixin, VersionedForm):
                 f"{i.name} | {i.baseline} | {i.target}" for i in self.instance.indicators.all()
             )
 
-    def clean_budget(self):
-        budget = self.cleaned_data.get("budget")
-        if budget is not None and budget < 0:
-            raise forms.ValidationError(_("A budget cannot be negative."))
-        return budget
-
     def clean_indicators_text(self):
+        """(name, baseline, target) rows."""
         rows = []
         for line in self.cleaned_data["indicators_text"].splitlines():
             if line.strip():
@@ -155,13 +126,8 @@ class ActionForm(DatesInOrderMixin, VersionedForm):
                 rows.append((name[:200], baseline[:100], target[:100]))
         return rows
 
-    def data_fields(self):
-        return {k: v for k, v in super().data_fields().items() if k != "indicators_text"}
 
-
-class SsaForm(DatesInOrderMixin, VersionedForm):
-    start_field, end_field = "starts_on", "ends_on"
-
+class SsaForm(DatesInOrderMixin, BudgetNotNegativeMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = SmallScaleAction
         fields = [
@@ -192,12 +158,6 @@ class SsaForm(DatesInOrderMixin, VersionedForm):
         self.fields["stakeholders"].queryset = Stakeholder.objects.filter(partner=partner)
         self.fields["action"].queryset = PlanAction.objects.filter(plan__partner=partner)
 
-    def clean_budget(self):
-        budget = self.cleaned_data.get("budget")
-        if budget is not None and budget < 0:
-            raise forms.ValidationError(_("A budget cannot be negative."))
-        return budget
-
 
 class SsaFileForm(forms.ModelForm):
     class Meta:
@@ -205,15 +165,4 @@ class SsaFileForm(forms.ModelForm):
         fields = ["title", "file"]
 
     def clean_file(self):
-        from pathlib import Path
-
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ALLOWED_FILES:
-            raise forms.ValidationError(
-                _("Upload a photo, a PDF or an Office or OpenDocument file.")
-            )
-        if upload.size > MAX_FILE_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file may be at most %(mb)d MB.") % {"mb": MAX_FILE_MB}
-            )
-        return upload
+        return validate_upload(self.cleaned_data["file"])

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner, Stakeholder
+from portal.versioning import Versioned
 
 from .enums import (
     DeadlineReminderKind,
@@ -24,22 +25,9 @@ from .enums import (
 USER = settings.AUTH_USER_MODEL
 
 
-class IapSettings(models.Model):
-    network = models.OneToOneField(
-        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="iap_settings"
-    )
-    roadmap_deadline = models.DateField(_("IAP roadmap deadline"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("IAP settings")
-        verbose_name_plural = _("IAP settings")
-
-    def __str__(self):
-        return str(self.network)
-
-
 class Roadmap(models.Model):
-    """A city's roadmap towards its IAP. Its state changes only through iap.services."""
+    """A city's roadmap towards its IAP, created with the city. Its state changes only
+    through iap.services."""
 
     partner = models.OneToOneField(
         Partner, verbose_name=_("city"), on_delete=models.CASCADE, related_name="roadmap"
@@ -62,15 +50,13 @@ class Roadmap(models.Model):
         return reverse("iap:roadmap", args=[self.partner.network.slug, self.partner.slug])
 
     @property
-    def network_id(self):
-        return self.partner.network_id
-
-    @property
     def is_editable(self):
         return self.state in (RoadmapState.DRAFT, RoadmapState.CHANGES_REQUESTED)
 
 
-class RoadmapStep(models.Model):
+class RoadmapStep(Versioned):
+    change_permission = "iap.edit_roadmap"
+
     roadmap = models.ForeignKey(
         Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="steps"
     )
@@ -84,7 +70,6 @@ class RoadmapStep(models.Model):
         _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
     )
     is_milestone = models.BooleanField(_("milestone"), default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("roadmap step")
@@ -102,18 +87,21 @@ class RoadmapStep(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def partner(self):
-        return self.roadmap.partner
+    def permission_object(self):
+        return self.roadmap
 
 
 class RoadmapVersion(models.Model):
     """What the city submitted, frozen: the steps as they were at that submission."""
 
-    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="versions")
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     steps = models.JSONField(_("steps"))
 
     class Meta:
@@ -129,12 +117,16 @@ class RoadmapVersion(models.Model):
 
 
 class RoadmapTransition(models.Model):
-    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=30, choices=RoadmapState.choices)
-    to_state = models.CharField(max_length=30, choices=RoadmapState.choices)
-    by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("from"), max_length=30, choices=RoadmapState.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=RoadmapState.choices)
+    by = models.ForeignKey(
+        USER, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("roadmap transition")
@@ -148,14 +140,19 @@ class RoadmapTransition(models.Model):
 class RoadmapComment(models.Model):
     """Feedback on the whole roadmap or on one step."""
 
-    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="comments")
-    step = models.ForeignKey(
-        RoadmapStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="comments"
     )
-    step_title = models.CharField(max_length=300, blank=True)
-    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    step = models.ForeignKey(
+        RoadmapStep, verbose_name=_("step"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="comments",
+    )  # fmt: skip
+    step_title = models.CharField(_("title of the step"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        USER, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("roadmap comment")
@@ -170,11 +167,15 @@ class DeadlineReminder(models.Model):
     """One roadmap deadline e-mail: to a city (14 and 3 days before) or, for `late`, to the
     coordinator. The constraint makes each go once."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, null=True, related_name="+")
-    kind = models.CharField(max_length=20, choices=DeadlineReminderKind.choices)
-    deadline = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("city"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DeadlineReminderKind.choices)
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("deadline reminder")
@@ -197,7 +198,7 @@ class DeadlineReminder(models.Model):
 
 
 class ActionPlan(models.Model):
-    """A city's Integrated Action Plan."""
+    """A city's Integrated Action Plan, created with the city and its sections."""
 
     partner = models.OneToOneField(
         Partner, verbose_name=_("city"), on_delete=models.CASCADE, related_name="action_plan"
@@ -217,11 +218,14 @@ class ActionPlan(models.Model):
         return reverse("iap:plan", args=[self.partner.network.slug, self.partner.slug])
 
 
-class PlanSection(models.Model):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="sections")
+class PlanSection(Versioned):
+    change_permission = "iap.edit_plan"
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
+    )
     kind = models.CharField(_("section"), max_length=20, choices=SectionKind.choices)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("IAP section")
@@ -233,12 +237,19 @@ class PlanSection(models.Model):
     def __str__(self):
         return self.get_kind_display()
 
+    def permission_object(self):
+        return self.plan.partner
+
 
 class SectionComment(models.Model):
-    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    section = models.ForeignKey(
+        PlanSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        USER, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
         ordering = ["section", "-created_at"]
@@ -249,10 +260,14 @@ class SectionComment(models.Model):
         return self.body[:60]
 
 
-class PlanAction(models.Model):
+class PlanAction(Versioned):
     """A row of the IAP's action table."""
 
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    change_permission = "iap.edit_plan"
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="actions"
+    )
     title = models.CharField(_("action"), max_length=300)
     objective = models.CharField(_("objective"), max_length=300, blank=True)
     responsible_body = models.CharField(_("responsible body"), max_length=200, blank=True)
@@ -267,7 +282,6 @@ class PlanAction(models.Model):
     funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
     risk = models.TextField(_("risk"), blank=True)
     mitigation = models.TextField(_("mitigation"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("IAP action")
@@ -288,9 +302,14 @@ class PlanAction(models.Model):
     def __str__(self):
         return self.title
 
+    def permission_object(self):
+        return self.plan.partner
+
 
 class Indicator(models.Model):
-    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="indicators")
+    action = models.ForeignKey(
+        PlanAction, verbose_name=_("action"), on_delete=models.CASCADE, related_name="indicators"
+    )
     name = models.CharField(_("indicator"), max_length=200)
     baseline = models.CharField(_("baseline"), max_length=100, blank=True)
     target = models.CharField(_("target"), max_length=100, blank=True)
@@ -304,7 +323,9 @@ class Indicator(models.Model):
         return self.name
 
 
-class SmallScaleAction(models.Model):
+class SmallScaleAction(Versioned):
+    change_permission = "iap.edit_plan"
+
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("city"),
@@ -331,7 +352,6 @@ class SmallScaleAction(models.Model):
     )
     results = models.TextField(_("results"), blank=True)
     lessons = models.TextField(_("lessons learnt"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("Small Scale Action")
@@ -354,16 +374,24 @@ class SmallScaleAction(models.Model):
             "iap:ssa_detail", args=[self.partner.network.slug, self.partner.slug, self.pk]
         )
 
+    def permission_object(self):
+        return self.partner
+
 
 def ssa_file_path(instance, filename):
     return f"iap/ssa/{instance.ssa_id}/{uuid.uuid4().hex}/{Path(filename).name}"
 
 
 class SsaFile(models.Model):
-    ssa = models.ForeignKey(SmallScaleAction, on_delete=models.CASCADE, related_name="files")
+    ssa = models.ForeignKey(
+        SmallScaleAction,
+        verbose_name=_("Small Scale Action"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("photo or document"), upload_to=ssa_file_path)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["ssa", "title"]

@@ -2,29 +2,38 @@
 
 import rules
 
+from partners.enums import Role
+from partners.roles import partner_of
 from partners.rules import (
+    has_role,
     is_city_coordinator_of_city,
-    is_coordinator,
     is_in_city_team,
     is_lead_expert,
-    is_lead_partner,
     is_network_staff,
-    is_programme_officer,
 )
 
 from .enums import RoadmapState
 
-#: A city's plans: its own team, the people who run the network, and the programme officer.
-can_view_city_plans = is_in_city_team | is_network_staff | is_programme_officer
-is_reviewer = is_lead_expert | is_lead_partner
+is_reviewer = has_role(*Role.reviewers())
+
+
+@rules.predicate
+def can_view_city_plans(user, obj):
+    """The city of `obj` is one whose plans the person sees (one rule: the selector's)."""
+    from .selectors import cities_whose_plans_are_visible_to
+
+    partner = partner_of(obj)
+    return (
+        partner is not None
+        and cities_whose_plans_are_visible_to(user=user, network=partner.network)
+        .filter(pk=partner.pk)
+        .exists()
+    )
 
 
 @rules.predicate
 def roadmap_is_editable(user, roadmap):
-    return roadmap is not None and roadmap.state in (
-        RoadmapState.DRAFT,
-        RoadmapState.CHANGES_REQUESTED,
-    )
+    return roadmap is not None and roadmap.is_editable
 
 
 @rules.predicate
@@ -50,7 +59,6 @@ rules.add_perm("iap.decide_roadmap", is_reviewer & roadmap_is_in_review)
 rules.add_perm("iap.reopen_roadmap", is_lead_expert & roadmap_is_approved)
 rules.add_perm("iap.comment_roadmap", is_reviewer | is_in_city_team)
 rules.add_perm("iap.view_review_queue", is_network_staff)
-rules.add_perm("iap.set_deadline", is_coordinator)
 rules.add_perm("iap.view_plan", can_view_city_plans)
 rules.add_perm("iap.edit_plan", is_in_city_team)
 rules.add_perm("iap.comment_plan", is_reviewer)

@@ -1,51 +1,80 @@
+"""Reads of roadmaps, plans and Small Scale Actions, always limited to what a person sees."""
+
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from partners.models import Partner
+from partners.roles import city_ids_in
+from partners.rules import is_network_staff, is_programme_officer
+from partners.selectors import roadmap_deadline
 
-from .enums import RoadmapState
+from .enums import RoadmapState, SectionKind
 from .models import (
-    IapSettings,
-    PlanAction,
+    ActionPlan,
+    PlanSection,
     Roadmap,
     RoadmapComment,
     RoadmapTransition,
+    SectionComment,
     SmallScaleAction,
 )
-from .rules import can_view_city_plans
+
+#: Who sees the roadmap, plan and Small Scale Actions of every city of a network; the
+#: others see only their own city's.
+sees_every_city_plan = is_network_staff | is_programme_officer
 
 
-def city_for(*, user, network, slug: str) -> Partner:
-    """A city whose plans the person may see; 404 for any other."""
-    partner = get_object_or_404(
-        Partner.objects.select_related("network"), network=network, slug=slug
-    )
-    if not can_view_city_plans(user, partner):
-        from django.http import Http404
+def cities_whose_plans_are_visible_to(*, user, network) -> QuerySet[Partner]:
+    """The cities whose roadmap, plan and Small Scale Actions the person may see.
 
-        raise Http404
-    return partner
-
-
-def roadmap_deadline(*, network) -> dt.date | None:
-    settings = IapSettings.objects.filter(network=network).first()
-    return settings.roadmap_deadline if settings else None
+    The one rule for all three: a city's own team, the people who run the network and
+    the programme officer. Views fetch cities through it, so another city is a 404, and
+    the `iap.view_roadmap` and `iap.view_plan` rules ask it too."""
+    cities = Partner.objects.filter(network=network).select_related("network")
+    if sees_every_city_plan.test(user, network):
+        return cities
+    return cities.filter(pk__in=city_ids_in(user, network.pk))
 
 
-def roadmap_with_details(*, partner) -> Roadmap:
+def roadmap_of(*, partner: Partner) -> QuerySet[Roadmap]:
+    """The city's roadmap with its steps, feedback, history and versions."""
     return (
-        Roadmap.objects.select_related("partner__network")
+        Roadmap.objects.filter(partner=partner)
+        .select_related("partner__network")
         .prefetch_related(
             "steps",
             Prefetch("comments", queryset=RoadmapComment.objects.select_related("author", "step")),
             Prefetch("transitions", queryset=RoadmapTransition.objects.select_related("by")),
             "versions",
         )
-        .get(partner=partner)
+    )
+
+
+def plan_of(*, partner: Partner) -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.filter(partner=partner).select_related("partner__network")
+
+
+def sections_of(*, plan: ActionPlan) -> list[PlanSection]:
+    """The plan's sections in the order of the IAP, each with its comments."""
+    order = {kind: n for n, kind in enumerate(SectionKind.values)}
+    sections = plan.sections.prefetch_related(
+        Prefetch("comments", queryset=SectionComment.objects.select_related("author"))
+    )
+    return sorted(sections, key=lambda s: order[s.kind])
+
+
+def actions_of(*, plan: ActionPlan):
+    return plan.actions.prefetch_related("indicators", "stakeholders")
+
+
+def ssas_of(*, partner: Partner) -> QuerySet[SmallScaleAction]:
+    return (
+        SmallScaleAction.objects.filter(partner=partner)
+        .select_related("action", "partner__network")
+        .prefetch_related("stakeholders")
     )
 
 
@@ -63,27 +92,25 @@ def review_queue(*, network) -> tuple[list[QueueRow], dt.date | None]:
     """Every city's roadmap: its state, how long it has waited for the reviewer, who is late."""
     deadline = roadmap_deadline(network=network)
     now = timezone.now()
+    past_deadline = bool(deadline and timezone.localdate() > deadline)
     rows = []
-    for partner in network.partners.select_related("roadmap").order_by("city"):
-        roadmap = getattr(partner, "roadmap", None)
-        state = roadmap.state if roadmap else RoadmapState.DRAFT
+    for roadmap in Roadmap.objects.filter(partner__network=network).select_related(
+        "partner__network"
+    ):
         waiting = (
             now - roadmap.state_since
-            if roadmap and state in (RoadmapState.SUBMITTED, RoadmapState.IN_REVIEW)
+            if roadmap.state in (RoadmapState.SUBMITTED, RoadmapState.IN_REVIEW)
             else None
         )
-        never_submitted = roadmap is None or roadmap.submitted_at is None
-        late = bool(deadline and never_submitted and timezone.localdate() > deadline)
-        from django.urls import reverse
-
+        late = past_deadline and roadmap.submitted_at is None
         rows.append(
             QueueRow(
-                partner,
-                state,
-                RoadmapState(state).label,
+                roadmap.partner,
+                roadmap.state,
+                roadmap.get_state_display(),
                 waiting,
                 late,
-                reverse("iap:roadmap", args=[network.slug, partner.slug]),
+                roadmap.get_absolute_url(),
             )
         )
     order = {
@@ -103,17 +130,10 @@ def review_queue(*, network) -> tuple[list[QueueRow], dt.date | None]:
     return rows, deadline
 
 
-def actions_of(*, plan):
-    return plan.actions.prefetch_related("indicators", "stakeholders")
-
-
-def ssas_of(*, partner):
+def roadmaps_not_submitted(*, network) -> QuerySet[Roadmap]:
+    """The network's roadmaps never submitted, by city: the ones the deadline reminds."""
     return (
-        SmallScaleAction.objects.filter(partner=partner)
-        .select_related("action")
-        .prefetch_related("stakeholders")
+        Roadmap.objects.filter(partner__network=network, submitted_at__isnull=True)
+        .select_related("partner__network")
+        .order_by("partner__city")
     )
-
-
-def plan_actions_for(*, partner):
-    return PlanAction.objects.filter(plan__partner=partner)

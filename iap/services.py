@@ -9,49 +9,57 @@ after the transaction commits. Each submission freezes an immutable version.
 from __future__ import annotations
 
 import difflib
-import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.enums import Role
-from partners.models import User
+from partners.models import Network, Partner, User
+from partners.selectors import city_team, people_with_roles, roadmap_deadline
 from partners.services import notify
+from portal.versioning import save_versioned
 
-from .enums import RoadmapState, SectionKind
+from .enums import DeadlineReminderKind, PlanStatus, RoadmapState, SectionKind
 from .models import (
     ActionPlan,
+    DeadlineReminder,
+    Indicator,
+    PlanAction,
     PlanSection,
     Roadmap,
     RoadmapComment,
     RoadmapStep,
     RoadmapTransition,
     RoadmapVersion,
+    SectionComment,
+    SmallScaleAction,
+    SsaFile,
 )
-
-log = logging.getLogger(__name__)
+from .selectors import roadmaps_not_submitted
 
 STEP_FIELDS = ["title", "description", "owner", "starts_on", "due_on", "status", "is_milestone"]
 
 
-class ConflictError(Exception):
-    """Someone saved the same thing since it was opened: `current` holds what they saved."""
+# A city's plans ---------------------------------------------------------------------------
 
-    def __init__(self, current):
-        super().__init__("edit conflict")
-        self.current = current
+
+@transaction.atomic
+def city_plans_create(*, partner: Partner) -> None:
+    """Give a new city its roadmap and its Integrated Action Plan with every section.
+
+    Runs when a city is created (see IapConfig.ready); a second run changes nothing."""
+    Roadmap.objects.get_or_create(partner=partner)
+    plan, _created = ActionPlan.objects.get_or_create(partner=partner)
+    PlanSection.objects.bulk_create(
+        [PlanSection(plan=plan, kind=kind) for kind in SectionKind.values],
+        ignore_conflicts=True,
+    )
 
 
 # Roadmaps ---------------------------------------------------------------------------------
-
-
-def roadmap_for(*, partner) -> Roadmap:
-    roadmap, _created = Roadmap.objects.get_or_create(partner=partner)
-    return roadmap
 
 
 def _snapshot(roadmap: Roadmap) -> list[dict]:
@@ -64,24 +72,10 @@ def _snapshot(roadmap: Roadmap) -> list[dict]:
     ]
 
 
-def _people(network, roles) -> list[User]:
-    return list(
-        User.objects.filter(memberships__network=network, memberships__role__in=roles).distinct()
-    )
-
-
-def _city_team(partner) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__partner=partner, memberships__role__in=Role.city_roles()
-        ).distinct()
-    )
-
-
 def _transition(
     *,
     roadmap: Roadmap,
-    user,
+    user: User,
     permission: str,
     to_state: str,
     comment: str = "",
@@ -125,7 +119,7 @@ def _tell(*, recipients, roadmap: Roadmap, title: str, comment: str = ""):
 
 
 @transaction.atomic
-def roadmap_submit(*, roadmap: Roadmap, user, comment: str = "") -> Roadmap:
+def roadmap_submit(*, user: User, roadmap: Roadmap, comment: str = "") -> Roadmap:
     roadmap = _transition(
         roadmap=roadmap,
         user=user,
@@ -141,9 +135,8 @@ def roadmap_submit(*, roadmap: Roadmap, user, comment: str = "") -> Roadmap:
     RoadmapVersion.objects.create(
         roadmap=roadmap, number=number, created_by=user, steps=_snapshot(roadmap)
     )
-    network = roadmap.partner.network
     _tell(
-        recipients=_people(network, [Role.LEAD_EXPERT, Role.LEAD_PARTNER]),
+        recipients=people_with_roles(network=roadmap.partner.network, roles=Role.reviewers()),
         roadmap=roadmap,
         title=_("%(city)s submitted its IAP roadmap (version %(n)d)")
         % {"city": roadmap.partner.city, "n": number},
@@ -153,12 +146,12 @@ def roadmap_submit(*, roadmap: Roadmap, user, comment: str = "") -> Roadmap:
 
 
 @transaction.atomic
-def roadmap_start_review(*, roadmap: Roadmap, user) -> Roadmap:
+def roadmap_start_review(*, user: User, roadmap: Roadmap) -> Roadmap:
     roadmap = _transition(
         roadmap=roadmap, user=user, permission="iap.start_review", to_state=RoadmapState.IN_REVIEW
     )
     _tell(
-        recipients=_city_team(roadmap.partner),
+        recipients=city_team(partner=roadmap.partner),
         roadmap=roadmap,
         title=_("The review of your IAP roadmap has started"),
     )
@@ -166,7 +159,7 @@ def roadmap_start_review(*, roadmap: Roadmap, user) -> Roadmap:
 
 
 @transaction.atomic
-def roadmap_request_changes(*, roadmap: Roadmap, user, comment: str) -> Roadmap:
+def roadmap_request_changes(*, user: User, roadmap: Roadmap, comment: str) -> Roadmap:
     roadmap = _transition(
         roadmap=roadmap,
         user=user,
@@ -176,7 +169,7 @@ def roadmap_request_changes(*, roadmap: Roadmap, user, comment: str) -> Roadmap:
         comment_required=_("Say what should change."),
     )
     _tell(
-        recipients=_city_team(roadmap.partner),
+        recipients=city_team(partner=roadmap.partner),
         roadmap=roadmap,
         title=_("Changes requested on your IAP roadmap"),
         comment=comment,
@@ -185,7 +178,7 @@ def roadmap_request_changes(*, roadmap: Roadmap, user, comment: str) -> Roadmap:
 
 
 @transaction.atomic
-def roadmap_approve(*, roadmap: Roadmap, user, comment: str = "") -> Roadmap:
+def roadmap_approve(*, user: User, roadmap: Roadmap, comment: str = "") -> Roadmap:
     roadmap = _transition(
         roadmap=roadmap,
         user=user,
@@ -195,8 +188,8 @@ def roadmap_approve(*, roadmap: Roadmap, user, comment: str = "") -> Roadmap:
     )
     _tell(
         recipients=[
-            *_city_team(roadmap.partner),
-            *_people(roadmap.partner.network, [Role.COORDINATOR]),
+            *city_team(partner=roadmap.partner),
+            *people_with_roles(network=roadmap.partner.network, roles=[Role.COORDINATOR]),
         ],
         roadmap=roadmap,
         title=_("%(city)s's IAP roadmap is approved") % {"city": roadmap.partner.city},
@@ -206,7 +199,7 @@ def roadmap_approve(*, roadmap: Roadmap, user, comment: str = "") -> Roadmap:
 
 
 @transaction.atomic
-def roadmap_reopen(*, roadmap: Roadmap, user, reason: str) -> Roadmap:
+def roadmap_reopen(*, user: User, roadmap: Roadmap, reason: str) -> Roadmap:
     roadmap = _transition(
         roadmap=roadmap,
         user=user,
@@ -216,7 +209,7 @@ def roadmap_reopen(*, roadmap: Roadmap, user, reason: str) -> Roadmap:
         comment_required=_("Give the reason for reopening the roadmap."),
     )
     _tell(
-        recipients=_city_team(roadmap.partner),
+        recipients=city_team(partner=roadmap.partner),
         roadmap=roadmap,
         title=_("Your approved IAP roadmap was reopened"),
         comment=reason,
@@ -226,7 +219,7 @@ def roadmap_reopen(*, roadmap: Roadmap, user, reason: str) -> Roadmap:
 
 @transaction.atomic
 def roadmap_comment(
-    *, roadmap: Roadmap, user, body: str, step: RoadmapStep | None = None
+    *, user: User, roadmap: Roadmap, body: str, step: RoadmapStep | None = None
 ) -> RoadmapComment:
     if not user.has_perm("iap.comment_roadmap", roadmap):
         raise PermissionDenied
@@ -237,8 +230,12 @@ def roadmap_comment(
     comment = RoadmapComment.objects.create(
         roadmap=roadmap, step=step, step_title=step.title if step else "", author=user, body=body
     )
-    team = _city_team(roadmap.partner)
-    recipients = _people(roadmap.partner.network, [Role.LEAD_EXPERT]) if user in team else team
+    team = list(city_team(partner=roadmap.partner))
+    recipients = (
+        people_with_roles(network=roadmap.partner.network, roles=[Role.LEAD_EXPERT])
+        if user in team
+        else team
+    )
     _tell(
         recipients=[r for r in recipients if r != user],
         roadmap=roadmap,
@@ -248,49 +245,29 @@ def roadmap_comment(
     return comment
 
 
-# Editing with a version column: a stale save is refused, never silently overwritten ------
+# Steps: a stale save is refused (portal.versioning), never silently overwritten ----------
 
 
-@transaction.atomic
 def step_save(
     *,
+    user: User,
     roadmap: Roadmap,
-    user,
     data: dict,
     step: RoadmapStep | None = None,
     version: int | None = None,
-):
-    if not user.has_perm("iap.edit_roadmap", roadmap):
-        raise PermissionDenied(_("This roadmap cannot be edited now."))
+) -> RoadmapStep:
+    """Add a step at the end of the roadmap, or change one saved at `version`."""
     if step is None:
-        position = (
-            roadmap.steps.order_by("-position").values_list("position", flat=True).first() or 0
-        ) + 1
-        new = RoadmapStep(roadmap=roadmap, position=position, **data)
-        new.full_clean()
-        new.save()
-        return new
-    return _save_versioned(step, data, version)
+        last = roadmap.steps.order_by("-position").values_list("position", flat=True).first()
+        step = RoadmapStep(roadmap=roadmap, position=(last or 0) + 1)
+    elif step.roadmap_id != roadmap.pk:
+        raise ValidationError(_("This step belongs to another roadmap."))
+    return save_versioned(obj=step, user=user, data=data, version=version)
 
 
-def _save_versioned(obj, data: dict, version: int | None):
-    """UPDATE … WHERE version = the one the form was loaded with; else ConflictError."""
-    model = type(obj)
-    for name, value in data.items():
-        setattr(obj, name, value)
-    obj.full_clean(exclude=["version"])
-    simple = {k: v for k, v in data.items() if not model._meta.get_field(k).many_to_many}
-    updated = model.objects.filter(pk=obj.pk, version=version).update(
-        **simple, version=F("version") + 1
-    )
-    if not updated:
-        raise ConflictError(model.objects.get(pk=obj.pk))
-    obj.refresh_from_db()
-    return obj
-
-
-def step_delete(*, roadmap: Roadmap, user, step: RoadmapStep) -> None:
-    if not user.has_perm("iap.edit_roadmap", roadmap):
+@transaction.atomic
+def step_delete(*, user: User, step: RoadmapStep) -> None:
+    if not user.has_perm(RoadmapStep.change_permission, step.permission_object()):
         raise PermissionDenied
     step.delete()
 
@@ -350,27 +327,94 @@ def _inline(old: str, new: str) -> list[tuple[str, str]]:
 # The Integrated Action Plan ----------------------------------------------------------------
 
 
-def plan_for(*, partner) -> ActionPlan:
-    plan, created = ActionPlan.objects.get_or_create(partner=partner)
-    if created or plan.sections.count() < len(SectionKind):
-        for kind in SectionKind.values:
-            PlanSection.objects.get_or_create(plan=plan, kind=kind)
+def section_save(
+    *, user: User, section: PlanSection, body: str, version: int | None
+) -> PlanSection:
+    return save_versioned(obj=section, user=user, data={"body": body}, version=version)
+
+
+@transaction.atomic
+def section_comment(*, user: User, section: PlanSection, body: str) -> SectionComment:
+    """A reviewer's comment on one section; the city's team hears of it."""
+    partner = section.plan.partner
+    if not user.has_perm("iap.comment_plan", partner):
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError(_("Write a comment."))
+    comment = SectionComment.objects.create(section=section, author=user, body=body)
+    notify(
+        recipients=city_team(partner=partner),
+        title=_("Comment on the IAP section “%(section)s”")
+        % {"section": section.get_kind_display()},
+        body=body,
+        url=section.plan.get_absolute_url(),
+        network=partner.network,
+        email=True,
+    )
+    return comment
+
+
+@transaction.atomic
+def plan_status_set(*, user: User, plan: ActionPlan, status: PlanStatus) -> ActionPlan:
+    if not user.has_perm("iap.edit_plan", plan.partner):
+        raise PermissionDenied
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan.status = PlanStatus(status)
+    plan.save(update_fields=["status"])
     return plan
 
 
 @transaction.atomic
-def section_save(*, section: PlanSection, user, body: str, version: int | None) -> PlanSection:
-    if not user.has_perm("iap.edit_plan", section.plan.partner):
-        raise PermissionDenied
-    return _save_versioned(section, {"body": body}, version)
+def action_save(
+    *,
+    user: User,
+    plan: ActionPlan,
+    data: dict,
+    indicators: list[tuple[str, str, str]],
+    action: PlanAction | None = None,
+    version: int | None = None,
+) -> PlanAction:
+    """Add an action to the plan, or change one saved at `version`; its indicators are
+    (name, baseline, target) rows that replace the former ones."""
+    if action is None:
+        action = PlanAction(plan=plan)
+    elif action.plan_id != plan.pk:
+        raise ValidationError(_("This action belongs to another plan."))
+    action = save_versioned(obj=action, user=user, data=data, version=version)
+    action.indicators.all().delete()
+    Indicator.objects.bulk_create(
+        Indicator(action=action, name=name, baseline=baseline, target=target)
+        for name, baseline, target in indicators
+    )
+    return action
+
+
+# Small Scale Actions -----------------------------------------------------------------------
+
+
+def ssa_save(
+    *,
+    user: User,
+    partner: Partner,
+    data: dict,
+    ssa: SmallScaleAction | None = None,
+    version: int | None = None,
+) -> SmallScaleAction:
+    if ssa is None:
+        ssa = SmallScaleAction(partner=partner)
+    elif ssa.partner_id != partner.pk:
+        raise ValidationError(_("This Small Scale Action belongs to another city."))
+    return save_versioned(obj=ssa, user=user, data=data, version=version)
 
 
 @transaction.atomic
-def versioned_save(*, obj, user, data: dict, version: int | None, partner):
-    """Actions and Small Scale Actions: same rule, a stale save is refused."""
-    if not user.has_perm("iap.edit_plan", partner):
+def ssa_file_add(*, user: User, ssa: SmallScaleAction, title: str, file) -> SsaFile:
+    if not user.has_perm(SmallScaleAction.change_permission, ssa.permission_object()):
         raise PermissionDenied
-    return _save_versioned(obj, data, version)
+    item = SsaFile(ssa=ssa, title=title, file=file)
+    item.full_clean()
+    item.save()
+    return item
 
 
 # Deadline reminders ------------------------------------------------------------------------
@@ -379,78 +423,76 @@ def versioned_save(*, obj, user, data: dict, version: int | None, partner):
 def send_deadline_reminders(*, today=None) -> dict:
     """14 and 3 days before the roadmap deadline, remind each city that has not submitted;
     after it, tell the coordinators who is late. Each message once (a unique row)."""
-    from django.db import IntegrityError
-
-    from .enums import DeadlineReminderKind
-    from .models import DeadlineReminder, IapSettings
-
     today = today or timezone.localdate()
     counts = {"reminded": 0, "late_reports": 0}
-    for settings in IapSettings.objects.exclude(roadmap_deadline=None).select_related("network"):
-        network, deadline = settings.network, settings.roadmap_deadline
-        days_left = (deadline - today).days
-        pending = [
-            p
-            for p in network.partners.select_related("roadmap").order_by("city")
-            if getattr(p, "roadmap", None) is None or p.roadmap.submitted_at is None
-        ]
-        if days_left >= 0:
-            due = [
-                kind
-                for kind, days in (
-                    (DeadlineReminderKind.DAYS_14, 14),
-                    (DeadlineReminderKind.DAYS_3, 3),
-                )
-                if days_left <= days
-            ]
-            if not due:
-                continue
-            for partner in pending:
-                created = []
-                for kind in due:
-                    try:
-                        with transaction.atomic():
-                            DeadlineReminder.objects.create(
-                                network=network, partner=partner, kind=kind, deadline=deadline
-                            )
-                        created.append(kind)
-                    except IntegrityError:
-                        pass
-                if created:  # one message, however many thresholds were crossed since the last run
-                    notify(
-                        recipients=_city_team(partner),
-                        network=network,
-                        email=True,
-                        url=services_roadmap_url(partner),
-                        title=_("Your IAP roadmap is due in %(days)d days (%(date)s)")
-                        % {"days": days_left, "date": deadline.isoformat()},
-                    )
-                    counts["reminded"] += 1
-        elif pending:
-            try:
-                with transaction.atomic():
-                    DeadlineReminder.objects.create(
-                        network=network,
-                        partner=None,
-                        kind=DeadlineReminderKind.LATE,
-                        deadline=deadline,
-                    )
-            except IntegrityError:
-                continue
-            names = ", ".join(p.city for p in pending)
-            notify(
-                recipients=_people(network, [Role.COORDINATOR]),
-                network=network,
-                email=True,
-                url="",
-                title=_("IAP roadmaps late since %(date)s: %(cities)s")
-                % {"date": deadline.isoformat(), "cities": names},
+    for network in Network.objects.order_by("pk"):
+        deadline = roadmap_deadline(network=network)
+        if deadline is None:
+            continue
+        pending = list(roadmaps_not_submitted(network=network))
+        if today <= deadline:
+            counts["reminded"] += _remind_cities(
+                network=network, deadline=deadline, today=today, pending=pending
             )
-            counts["late_reports"] += 1
+        elif pending:
+            counts["late_reports"] += _report_late(
+                network=network, deadline=deadline, pending=pending
+            )
     return counts
 
 
-def services_roadmap_url(partner) -> str:
-    from django.urls import reverse
+def _remind_cities(*, network, deadline, today, pending) -> int:
+    days_left = (deadline - today).days
+    due = [
+        kind
+        for kind, days in ((DeadlineReminderKind.DAYS_14, 14), (DeadlineReminderKind.DAYS_3, 3))
+        if days_left <= days
+    ]
+    reminded = 0
+    for roadmap in pending:
+        recorded = [
+            kind
+            for kind in due
+            if _reminder_recorded(
+                network=network, partner=roadmap.partner, kind=kind, deadline=deadline
+            )
+        ]
+        if recorded:  # one message, however many thresholds were crossed since the last run
+            notify(
+                recipients=city_team(partner=roadmap.partner),
+                network=network,
+                email=True,
+                url=roadmap.get_absolute_url(),
+                title=_("Your IAP roadmap is due in %(days)d days (%(date)s)")
+                % {"days": days_left, "date": deadline.isoformat()},
+            )
+            reminded += 1
+    return reminded
 
-    return reverse("iap:roadmap", args=[partner.network.slug, partner.slug])
+
+def _report_late(*, network, deadline, pending) -> int:
+    if not _reminder_recorded(
+        network=network, partner=None, kind=DeadlineReminderKind.LATE, deadline=deadline
+    ):
+        return 0
+    notify(
+        recipients=people_with_roles(network=network, roles=[Role.COORDINATOR]),
+        network=network,
+        email=True,
+        url="",
+        title=_("IAP roadmaps late since %(date)s: %(cities)s")
+        % {"date": deadline.isoformat(), "cities": ", ".join(r.partner.city for r in pending)},
+    )
+    return 1
+
+
+def _reminder_recorded(*, network, partner, kind, deadline) -> bool:
+    """Record that this reminder goes out; False if it already went (the unique row)."""
+    try:
+        with transaction.atomic():
+            DeadlineReminder.objects.create(
+                network=network, partner=partner, kind=kind, deadline=deadline
+            )
+    except IntegrityError:
+        return False
+    return True

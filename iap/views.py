@@ -1,21 +1,32 @@
+"""Pages of the roadmaps, plans and Small Scale Actions: form in, one service call, redirect.
+
+Every city is fetched through `selectors.cities_whose_plans_are_visible_to`, so another
+city's plans answer 404; each view then asks its permission on the roadmap, the city or
+the Small Scale Action.
+"""
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from partners.mixins import NetworkMixin, NetworkPermissionMixin
+from partners.mixins import NetworkPermissionMixin
+from partners.selectors import roadmap_deadline
+from partners.services import roadmap_deadline_set
+from portal.views import VersionedFormViewMixin
 
 from . import exports, selectors, services
-from .enums import SectionKind
+from .enums import PlanStatus, RoadmapAction
 from .forms import (
     ActionForm,
     CommentForm,
     DeadlineForm,
+    PlanStatusForm,
     SectionCommentForm,
     SectionForm,
     SsaFileForm,
@@ -23,36 +34,38 @@ from .forms import (
     StepForm,
     TransitionForm,
 )
-from .models import IapSettings, Indicator, PlanAction, SectionComment, SmallScaleAction
 
+#: Each action of the review workflow: the rule it needs and the service that does it.
 TRANSITIONS = {
-    "submit": lambda roadmap, user, comment: services.roadmap_submit(
-        roadmap=roadmap, user=user, comment=comment
+    RoadmapAction.SUBMIT: (
+        "iap.submit_roadmap",
+        lambda roadmap, user, comment: services.roadmap_submit(
+            user=user, roadmap=roadmap, comment=comment
+        ),
     ),
-    "start_review": lambda roadmap, user, comment: services.roadmap_start_review(
-        roadmap=roadmap, user=user
+    RoadmapAction.START_REVIEW: (
+        "iap.start_review",
+        lambda roadmap, user, comment: services.roadmap_start_review(user=user, roadmap=roadmap),
     ),
-    "request_changes": lambda roadmap, user, comment: services.roadmap_request_changes(
-        roadmap=roadmap, user=user, comment=comment
+    RoadmapAction.REQUEST_CHANGES: (
+        "iap.decide_roadmap",
+        lambda roadmap, user, comment: services.roadmap_request_changes(
+            user=user, roadmap=roadmap, comment=comment
+        ),
     ),
-    "approve": lambda roadmap, user, comment: services.roadmap_approve(
-        roadmap=roadmap, user=user, comment=comment
+    RoadmapAction.APPROVE: (
+        "iap.decide_roadmap",
+        lambda roadmap, user, comment: services.roadmap_approve(
+            user=user, roadmap=roadmap, comment=comment
+        ),
     ),
-    "reopen": lambda roadmap, user, comment: services.roadmap_reopen(
-        roadmap=roadmap, user=user, reason=comment
+    RoadmapAction.REOPEN: (
+        "iap.reopen_roadmap",
+        lambda roadmap, user, comment: services.roadmap_reopen(
+            user=user, roadmap=roadmap, reason=comment
+        ),
     ),
 }
-CONFLICT = _(
-    "Someone else saved this in the meantime. Their version is shown below; your text is "
-    "kept in the form. Compare, then save again."
-)
-
-
-def conflict_response(view, form, current, names):
-    """Refuse a stale save: keep the person's input, show what is saved now."""
-    form.add_error(None, CONFLICT)
-    saved = [(form.fields[n].label if n in form.fields else n, getattr(current, n)) for n in names]
-    return view.render_to_response(view.get_context_data(form=form, current=saved))
 
 
 class ReviewQueueView(NetworkPermissionMixin, TemplateView):
@@ -68,7 +81,7 @@ class ReviewQueueView(NetworkPermissionMixin, TemplateView):
 
 
 class DeadlineView(NetworkPermissionMixin, FormView):
-    permission_required = "iap.set_deadline"
+    permission_required = "partners.change_workplan"
     form_class = DeadlineForm
     template_name = "iap/form.html"
     heading = _("IAP roadmap deadline")
@@ -76,66 +89,91 @@ class DeadlineView(NetworkPermissionMixin, FormView):
     def get_permission_object(self):
         return self.network
 
-    def get_form_kwargs(self):
-        instance, _created = IapSettings.objects.get_or_create(network=self.network)
-        return {**super().get_form_kwargs(), "instance": instance}
+    def get_initial(self):
+        return {"roadmap_deadline": roadmap_deadline(network=self.network)}
 
     def form_valid(self, form):
-        form.save()
+        roadmap_deadline_set(
+            user=self.request.user,
+            network=self.network,
+            due_on=form.cleaned_data["roadmap_deadline"],
+        )
         messages.success(self.request, _("The deadline has been saved."))
-        return HttpResponseRedirect(self.request.path.replace("deadline/", ""))
+        return HttpResponseRedirect(reverse("iap:review_queue", args=[self.network.slug]))
 
 
-class CityMixin(NetworkMixin):
-    """A city whose plans the person may see (404 otherwise), and its roadmap."""
+# A city's roadmap ------------------------------------------------------------------------
+
+
+class CityMixin(NetworkPermissionMixin):
+    """A city whose plans the person may see; any other is a 404."""
 
     @cached_property
     def partner(self):
-        return selectors.city_for(
-            user=self.request.user, network=self.network, slug=self.kwargs["city"]
+        return get_object_or_404(
+            selectors.cities_whose_plans_are_visible_to(
+                user=self.request.user, network=self.network
+            ),
+            slug=self.kwargs["city"],
         )
+
+    def get_permission_object(self):
+        return self.partner
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partner=self.partner, **kwargs)
+
+
+class RoadmapMixin(CityMixin):
+    permission_required = "iap.view_roadmap"
 
     @cached_property
     def roadmap(self):
-        services.roadmap_for(partner=self.partner)
-        return selectors.roadmap_with_details(partner=self.partner)
+        return get_object_or_404(selectors.roadmap_of(partner=self.partner))
 
-    def require(self, permission, obj=None):
-        if not self.request.user.has_perm(permission, obj if obj is not None else self.roadmap):
-            raise PermissionDenied
+    def get_permission_object(self):
+        return self.roadmap
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(partner=self.partner, roadmap=self.roadmap, **kwargs)
+        return super().get_context_data(roadmap=self.roadmap, **kwargs)
 
 
-class RoadmapView(CityMixin, TemplateView):
+class RoadmapView(RoadmapMixin, TemplateView):
     template_name = "iap/roadmap.html"
 
     def get_context_data(self, **kwargs):
-        comments = list(self.roadmap.comments.all())
         return super().get_context_data(
-            comments=comments,
+            comments=list(self.roadmap.comments.all()),
             transitions=list(self.roadmap.transitions.all()),
             versions=list(self.roadmap.versions.all()),
-            deadline=selectors.roadmap_deadline(network=self.network),
+            deadline=roadmap_deadline(network=self.network),
             comment_form=CommentForm(roadmap=self.roadmap),
+            RoadmapAction=RoadmapAction,
             **kwargs,
         )
 
 
-class RoadmapTransitionView(CityMixin, View):
+class RoadmapTransitionView(RoadmapMixin, View):
+    """One step of the review workflow; the rule is the one of the action asked for."""
+
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
-        form = TransitionForm(request.POST)
+    @cached_property
+    def form(self):
+        """The action asked for; an unknown one is a 404."""
+        form = TransitionForm(self.request.POST)
         if not form.is_valid():
             raise Http404
+        return form
+
+    def get_permission_required(self):
+        permission, _do = TRANSITIONS[self.form.cleaned_data["action"]]
+        return [permission]
+
+    def post(self, request, *args, **kwargs):
+        _permission, do = TRANSITIONS[self.form.cleaned_data["action"]]
         try:
-            TRANSITIONS[form.cleaned_data["action"]](
-                self.roadmap, request.user, form.cleaned_data["comment"]
-            )
-        except PermissionDenied:
-            raise
+            roadmap = do(self.roadmap, request.user, self.form.cleaned_data["comment"])
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -143,26 +181,21 @@ class RoadmapTransitionView(CityMixin, View):
             messages.success(
                 request,
                 _("Done: the roadmap is now %(state)s.")
-                % {
-                    "state": type(self.roadmap)
-                    .objects.get(pk=self.roadmap.pk)
-                    .get_state_display()
-                    .lower()
-                },
+                % {"state": roadmap.get_state_display().lower()},
             )
         return HttpResponseRedirect(self.roadmap.get_absolute_url())
 
 
-class RoadmapCommentView(CityMixin, View):
+class RoadmapCommentView(RoadmapMixin, View):
+    permission_required = "iap.comment_roadmap"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        self.require("iap.comment_roadmap")
         form = CommentForm(request.POST, roadmap=self.roadmap)
         if form.is_valid():
             services.roadmap_comment(
-                roadmap=self.roadmap,
                 user=request.user,
+                roadmap=self.roadmap,
                 body=form.cleaned_data["body"],
                 step=form.cleaned_data["step"],
             )
@@ -172,10 +205,8 @@ class RoadmapCommentView(CityMixin, View):
         return HttpResponseRedirect(self.roadmap.get_absolute_url())
 
 
-class StepFormView(CityMixin, FormView):
-    form_class = StepForm
-    template_name = "iap/form.html"
-    heading = _("Roadmap step")
+class StepMixin(RoadmapMixin):
+    permission_required = "iap.edit_roadmap"
 
     @cached_property
     def step(self):
@@ -183,40 +214,42 @@ class StepFormView(CityMixin, FormView):
             return None
         return get_object_or_404(self.roadmap.steps.all(), pk=self.kwargs["pk"])
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require("iap.edit_roadmap")
-        return super().dispatch(request, *args, **kwargs)
+
+class StepFormView(VersionedFormViewMixin, StepMixin, FormView):
+    form_class = StepForm
+    template_name = "iap/form.html"
+    heading = _("Roadmap step")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.step}
 
     def form_valid(self, form):
-        try:
-            services.step_save(
-                roadmap=self.roadmap,
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.step_save(
                 user=self.request.user,
-                data=form.data_fields(),
+                roadmap=self.roadmap,
                 step=self.step,
+                data=form.data_fields(),
                 version=form.cleaned_data.get("version"),
-            )
-        except services.ConflictError as conflict:
-            return conflict_response(self, form, conflict.current, StepForm.Meta.fields)
+            ),
+        )
+        if conflict:
+            return conflict
         messages.success(self.request, _("The step has been saved."))
         return HttpResponseRedirect(self.roadmap.get_absolute_url())
 
 
-class StepDeleteView(CityMixin, View):
+class StepDeleteView(StepMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        step = get_object_or_404(self.roadmap.steps.all(), pk=kwargs["pk"])
-        services.step_delete(roadmap=self.roadmap, user=request.user, step=step)
+        services.step_delete(user=request.user, step=self.step)
         messages.success(request, _("The step has been removed."))
         return HttpResponseRedirect(self.roadmap.get_absolute_url())
 
 
-class VersionView(CityMixin, TemplateView):
+class VersionView(RoadmapMixin, TemplateView):
     template_name = "iap/version.html"
 
     def get_context_data(self, **kwargs):
@@ -224,7 +257,7 @@ class VersionView(CityMixin, TemplateView):
         return super().get_context_data(version=version, **kwargs)
 
 
-class VersionDiffView(CityMixin, TemplateView):
+class VersionDiffView(RoadmapMixin, TemplateView):
     template_name = "iap/version_diff.html"
 
     def get_context_data(self, **kwargs):
@@ -236,7 +269,7 @@ class VersionDiffView(CityMixin, TemplateView):
         )
 
 
-class RoadmapExportView(CityMixin, View):
+class RoadmapExportView(RoadmapMixin, View):
     def get(self, request, *args, **kwargs):
         if kwargs["format"] == "pdf":
             return exports.roadmap_pdf(request, self.roadmap)
@@ -249,9 +282,13 @@ class RoadmapExportView(CityMixin, View):
 
 
 class PlanMixin(CityMixin):
+    """The city's plan; its rules are asked on the city."""
+
+    permission_required = "iap.view_plan"
+
     @cached_property
     def plan(self):
-        return services.plan_for(partner=self.partner)
+        return get_object_or_404(selectors.plan_of(partner=self.partner))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(plan=self.plan, **kwargs)
@@ -261,91 +298,80 @@ class PlanView(PlanMixin, TemplateView):
     template_name = "iap/plan.html"
 
     def get_context_data(self, **kwargs):
-        order = {kind: n for n, kind in enumerate(SectionKind.values)}
-        sections = sorted(
-            self.plan.sections.prefetch_related("comments__author"), key=lambda s: order[s.kind]
-        )
         return super().get_context_data(
-            sections=sections,
+            sections=selectors.sections_of(plan=self.plan),
             actions=selectors.actions_of(plan=self.plan),
-            comment_form=SectionCommentForm(),
+            PlanStatus=PlanStatus,
             **kwargs,
         )
 
 
-class SectionEditView(PlanMixin, FormView):
-    form_class = SectionForm
-    template_name = "iap/form.html"
-
+class SectionMixin(PlanMixin):
     @cached_property
     def section(self):
         return get_object_or_404(self.plan.sections.all(), kind=self.kwargs["kind"])
+
+
+class SectionEditView(VersionedFormViewMixin, SectionMixin, FormView):
+    permission_required = "iap.edit_plan"
+    form_class = SectionForm
+    template_name = "iap/form.html"
 
     @property
     def heading(self):
         return self.section.get_kind_display()
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require("iap.edit_plan", self.partner)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        return {"body": self.section.body, "version": self.section.version}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.section}
 
     def form_valid(self, form):
-        try:
-            services.section_save(
-                section=self.section,
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.section_save(
                 user=self.request.user,
+                section=self.section,
                 body=form.cleaned_data["body"],
                 version=form.cleaned_data["version"],
-            )
-        except services.ConflictError as conflict:
-            return conflict_response(self, form, conflict.current, ["body"])
+            ),
+        )
+        if conflict:
+            return conflict
         messages.success(self.request, _("The section has been saved."))
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
 
-class SectionCommentView(PlanMixin, View):
+class SectionCommentView(SectionMixin, View):
+    permission_required = "iap.comment_plan"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        self.require("iap.comment_plan", self.partner)
-        section = get_object_or_404(self.plan.sections.all(), kind=kwargs["kind"])
         form = SectionCommentForm(request.POST)
         if form.is_valid():
-            SectionComment.objects.create(
-                section=section, author=request.user, body=form.cleaned_data["body"]
-            )
-            from partners.services import notify
-
-            notify(
-                recipients=services._city_team(self.partner),
-                title=_("Comment on the IAP section “%(section)s”")
-                % {"section": section.get_kind_display()},
-                body=form.cleaned_data["body"],
-                url=self.plan.get_absolute_url(),
-                network=self.network,
-                email=True,
+            services.section_comment(
+                user=request.user, section=self.section, body=form.cleaned_data["body"]
             )
             messages.success(request, _("Your comment has been added."))
+        else:
+            messages.error(request, _("Write a comment."))
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
 
 class PlanStatusView(PlanMixin, View):
+    permission_required = "iap.edit_plan"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        self.require("iap.edit_plan", self.partner)
-        status = request.POST.get("status")
-        if status in ("drafting", "final"):
-            type(self.plan).objects.filter(pk=self.plan.pk).update(status=status)
+        form = PlanStatusForm(request.POST)
+        if form.is_valid():
+            services.plan_status_set(
+                user=request.user, plan=self.plan, status=form.cleaned_data["status"]
+            )
             messages.success(request, _("The plan's status has been saved."))
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
 
-class ActionFormView(PlanMixin, FormView):
+class ActionFormView(VersionedFormViewMixin, PlanMixin, FormView):
+    permission_required = "iap.edit_plan"
     form_class = ActionForm
     template_name = "iap/form.html"
     heading = _("IAP action")
@@ -356,37 +382,23 @@ class ActionFormView(PlanMixin, FormView):
             return None
         return get_object_or_404(self.plan.actions.all(), pk=self.kwargs["pk"])
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require("iap.edit_plan", self.partner)
-        return super().dispatch(request, *args, **kwargs)
-
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.action, "partner": self.partner}
 
     def form_valid(self, form):
-        data = form.data_fields()
-        stakeholders = data.pop("stakeholders")
-        try:
-            with transaction.atomic():
-                if self.action is None:
-                    action = PlanAction.objects.create(plan=self.plan, **data)
-                else:
-                    action = services.versioned_save(
-                        obj=self.action,
-                        user=self.request.user,
-                        data=data,
-                        version=form.cleaned_data.get("version"),
-                        partner=self.partner,
-                    )
-                action.stakeholders.set(stakeholders)
-                action.indicators.all().delete()
-                Indicator.objects.bulk_create(
-                    Indicator(action=action, name=n, baseline=b, target=t)
-                    for n, b, t in form.cleaned_data["indicators_text"]
-                )
-        except services.ConflictError as conflict:
-            return conflict_response(self, form, conflict.current, ["title", "objective", "budget"])
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.action_save(
+                user=self.request.user,
+                plan=self.plan,
+                action=self.action,
+                data=form.data_fields(),
+                indicators=form.cleaned_data["indicators_text"],
+                version=form.cleaned_data.get("version"),
+            ),
+        )
+        if conflict:
+            return conflict
         messages.success(self.request, _("The action has been saved."))
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
@@ -404,6 +416,7 @@ class PlanExportView(PlanMixin, View):
 
 
 class SsaListView(CityMixin, TemplateView):
+    permission_required = "iap.view_plan"
     template_name = "iap/ssa_list.html"
 
     def get_context_data(self, **kwargs):
@@ -411,11 +424,19 @@ class SsaListView(CityMixin, TemplateView):
 
 
 class SsaMixin(CityMixin):
+    """One Small Scale Action of the city, whose rules are asked on it (on the city for a
+    new one)."""
+
+    permission_required = "iap.view_plan"
+
     @cached_property
     def ssa(self):
         if "pk" not in self.kwargs:
             return None
         return get_object_or_404(selectors.ssas_of(partner=self.partner), pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.ssa or self.partner
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(ssa=self.ssa, **kwargs)
@@ -425,54 +446,45 @@ class SsaDetailView(SsaMixin, TemplateView):
     template_name = "iap/ssa_detail.html"
 
 
-class SsaFormView(SsaMixin, FormView):
+class SsaFormView(VersionedFormViewMixin, SsaMixin, FormView):
+    permission_required = "iap.edit_plan"
     form_class = SsaForm
     template_name = "iap/form.html"
     heading = _("Small Scale Action")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require("iap.edit_plan", self.partner)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.ssa, "partner": self.partner}
 
     def form_valid(self, form):
-        data = form.data_fields()
-        stakeholders = data.pop("stakeholders")
-        try:
-            with transaction.atomic():
-                if self.ssa is None:
-                    ssa = SmallScaleAction.objects.create(partner=self.partner, **data)
-                else:
-                    ssa = services.versioned_save(
-                        obj=self.ssa,
-                        user=self.request.user,
-                        data=data,
-                        version=form.cleaned_data.get("version"),
-                        partner=self.partner,
-                    )
-                ssa.stakeholders.set(stakeholders)
-        except services.ConflictError as conflict:
-            return conflict_response(self, form, conflict.current, ["title", "status", "results"])
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.ssa_save(
+                user=self.request.user,
+                partner=self.partner,
+                ssa=self.ssa,
+                data=form.data_fields(),
+                version=form.cleaned_data.get("version"),
+            ),
+        )
+        if conflict:
+            return conflict
         messages.success(self.request, _("The Small Scale Action has been saved."))
-        return HttpResponseRedirect(ssa.get_absolute_url())
+        return HttpResponseRedirect(self.saved.get_absolute_url())
 
 
 class SsaFileUploadView(SsaMixin, FormView):
+    permission_required = "iap.edit_plan"
     form_class = SsaFileForm
     template_name = "iap/form.html"
     heading = _("Add a photo or document")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require("iap.edit_plan", self.partner)
-        return super().dispatch(request, *args, **kwargs)
-
     def form_valid(self, form):
-        form.instance.ssa = self.ssa
-        form.save()
+        services.ssa_file_add(
+            user=self.request.user,
+            ssa=self.ssa,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )
         messages.success(self.request, _("The file has been added."))
         return HttpResponseRedirect(self.ssa.get_absolute_url())
 

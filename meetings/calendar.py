@@ -6,12 +6,10 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .enums import MeetingStatus
-
 PRODID = "-//CITIES4CSR portal//meetings//EN"
 
 
-def _event(item, *, cancelled: bool = False, show_link: bool = True) -> Event:
+def _event(item, *, cancelled: bool = False) -> Event:
     event = Event()
     event.add("uid", item.calendar_uid)
     event.add("dtstamp", timezone.now())
@@ -22,14 +20,13 @@ def _event(item, *, cancelled: bool = False, show_link: bool = True) -> Event:
     url = f"{settings.SITE_URL}{item.get_absolute_url()}"
     event.add("url", url)
     description = [getattr(item, "purpose", "") or "", url]
-    if show_link and item.online_link:
+    if item.online_link:
         event.add("location", item.online_link)
         description.append(item.online_link)
     elif getattr(item, "venue", ""):
         event.add("location", item.venue)
     event.add("description", "\n\n".join(part for part in description if part))
-    is_cancelled = cancelled or item.status == MeetingStatus.CANCELLED
-    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled or item.is_cancelled else "CONFIRMED")
     return event
 
 

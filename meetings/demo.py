@@ -12,8 +12,7 @@ from meetings.models import (
     GuestSpeaker,
     Meeting,
 )
-from partners.enums import Role
-from partners.models import User
+from partners.selectors import city_team
 
 UTC = dt.UTC
 
@@ -122,12 +121,6 @@ def load_agendas(meetings, context):
             )
 
 
-def team_of(partner):
-    return User.objects.filter(
-        memberships__partner=partner, memberships__role__in=Role.city_roles()
-    ).distinct()
-
-
 def load_checkups(network, context):
     """The December 2020 round: one call per city with the LP and the LE."""
     checkup_round, _ = CheckupRound.objects.get_or_create(
@@ -151,7 +144,8 @@ def load_checkups(network, context):
             },
         )
         call.cities.set([partner])
-        call.participants.set([*team_of(partner), context["lead_partner"], context["lead_expert"]])
+        hosts = [context["lead_partner"], context["lead_expert"]]
+        call.participants.set([*city_team(partner=partner), *hosts])
         FollowUp.objects.update_or_create(
             call=call,
             task="Send the revised IAP roadmap to the lead expert",
@@ -183,7 +177,7 @@ def load_bilateral_calls(network, meetings, context):
             },
         )
         call.cities.set(cities)
-        call.participants.set([*team_of(cities[0]), *team_of(cities[1])])
+        call.participants.set([*city_team(partner=cities[0]), *city_team(partner=cities[1])])
 
 
 def load_next_meeting(network, context):

@@ -1,36 +1,19 @@
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from partners.enums import Role
-from partners.models import Partner, User
+from partners.selectors import city_team
+from portal.forms import DATE, DATETIME, DatesInOrderMixin, VersionedFormMixin
+from portal.uploads import validate_upload
 
-from .models import AgendaItem, Call, FollowUp, Meeting, MeetingDocument
+from . import selectors
+from .models import AgendaItem, Call, CheckupRound, FollowUp, Meeting, MeetingDocument
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DOCUMENT_TYPES = {
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp",
-    ".png", ".jpg", ".jpeg", ".gif", ".webp",
-}  # fmt: skip
+#: Every form with a start and an end keeps them in order.
+START_AND_END = [("starts_at", "ends_at")]
 
 
-def members_of(network):
-    return User.objects.filter(memberships__network=network).distinct().order_by("full_name")
-
-
-class TimesInOrderMixin:
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends < starts:
-            self.add_error("ends_at", _("The end cannot be before the start."))
-        return cleaned
-
-
-class MeetingForm(TimesInOrderMixin, forms.ModelForm):
+class MeetingForm(DatesInOrderMixin, VersionedFormMixin, forms.ModelForm):
+    date_pairs = START_AND_END
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -56,7 +39,7 @@ class MeetingForm(TimesInOrderMixin, forms.ModelForm):
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["host"].queryset = Partner.objects.filter(network=network)
+        self.fields["host"].queryset = network.partners.all()
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -70,7 +53,7 @@ class MeetingForm(TimesInOrderMixin, forms.ModelForm):
         return number
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
     guests = forms.CharField(
         label=_("Guest speakers"),
         required=False,
@@ -85,7 +68,7 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["speakers"].queryset = members_of(network)
+        self.fields["speakers"].queryset = selectors.network_members(network=network)
         if self.instance.pk:
             self.initial["guests"] = "\n".join(
                 f"{g.name}, {g.affiliation}".rstrip(", ")
@@ -104,19 +87,17 @@ class AgendaItemForm(forms.ModelForm):
 class AttendanceForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
         label=_("Who attends from your city"),
-        queryset=User.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, partner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = User.objects.filter(
-            memberships__partner=partner, memberships__role__in=Role.city_roles()
-        ).distinct()
+        self.fields["people"].queryset = city_team(partner=partner)
 
 
-class MinutesForm(forms.ModelForm):
+class MinutesForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["minutes"]
@@ -129,18 +110,11 @@ class DocumentForm(forms.ModelForm):
         fields = ["title", "file"]
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in DOCUMENT_TYPES:
-            raise forms.ValidationError(
-                _("Upload a PDF, an Office or OpenDocument file, or an image.")
-            )
-        limit = settings.MEETINGS_MAX_UPLOAD_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(_("The file may be at most %(mb)d MB.") % {"mb": limit})
-        return upload
+        return validate_upload(self.cleaned_data["file"])
 
 
-class CallForm(TimesInOrderMixin, forms.ModelForm):
+class CallForm(DatesInOrderMixin, forms.ModelForm):
+    date_pairs = START_AND_END
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -155,7 +129,7 @@ class CallForm(TimesInOrderMixin, forms.ModelForm):
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cities"].queryset = Partner.objects.filter(network=network)
+        self.fields["cities"].queryset = network.partners.all()
         self.fields["meeting"].queryset = Meeting.objects.filter(network=network)
 
     def clean_cities(self):
@@ -165,14 +139,16 @@ class CallForm(TimesInOrderMixin, forms.ModelForm):
         return cities
 
 
-class RescheduleForm(TimesInOrderMixin, forms.Form):
+class RescheduleForm(DatesInOrderMixin, forms.Form):
+    date_pairs = START_AND_END
+
     starts_at = forms.DateTimeField(
         label=_("Starts at"), widget=DATETIME, help_text=_("In your time zone.")
     )
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME)
 
 
-class CallNotesForm(forms.ModelForm):
+class CallNotesForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Call
         fields = ["notes"]
@@ -200,3 +176,13 @@ class CheckupRoundForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Minutes per call"), min_value=15, max_value=240, initial=60
     )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if CheckupRound.objects.filter(network=self.network, title=title).exists():
+            raise forms.ValidationError(_("A round with this title exists already."))
+        return title

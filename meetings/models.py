@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner
 from portal.outbox import OutboxItem
+from portal.versioning import Versioned
 
 from .enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus, NoticeKind
 
@@ -18,8 +19,26 @@ from .enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus, NoticeKin
 DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 60]
 
 
-class Meeting(models.Model):
-    """A numbered transnational meeting (TNM) of a network."""
+class EventStatusMixin:
+    """What templates and services ask of a meeting's or a call's status."""
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+
+class Meeting(EventStatusMixin, Versioned):
+    """A numbered transnational meeting (TNM) of a network.
+
+    `version` refuses a stale save of the meeting's form or its minutes; `sequence` is the
+    iCalendar revision, raised at each new time or cancellation.
+    """
+
+    change_permission = "meetings.change_meeting"
 
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="meetings"
@@ -81,7 +100,9 @@ class Meeting(models.Model):
         return f"meeting-{self.pk}@cities4csr"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
+    change_permission = "meetings.change_meeting"
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
     )
@@ -100,6 +121,9 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    def permission_object(self):
+        return self.meeting
 
 
 class GuestSpeaker(models.Model):
@@ -198,8 +222,13 @@ class CheckupRound(models.Model):
         return self.title
 
 
-class Call(models.Model):
-    """A bilateral call between cities, or a check-up call of one city with the LP and LE."""
+class Call(EventStatusMixin, Versioned):
+    """A bilateral call between cities, or a check-up call of one city with the LP and LE.
+
+    `version` refuses a stale save of the notes; `sequence` is the iCalendar revision.
+    """
+
+    change_permission = "meetings.change_call"
 
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="calls"
@@ -347,6 +376,14 @@ class Notice(OutboxItem):
     def event(self):
         return self.meeting or self.call
 
+    @property
+    def is_cancellation(self) -> bool:
+        return self.kind == NoticeKind.CANCELLATION
+
+    @property
+    def is_update(self) -> bool:
+        return self.kind == NoticeKind.UPDATE
+
     message_id_prefix = "notice"
 
     @classmethod
@@ -368,10 +405,11 @@ class CalendarFeed(models.Model):
     """A person's secret calendar address. Only a hash of the token is kept."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now=True)
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )  # fmt: skip
+    token_hash = models.CharField(_("hash of the secret address"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("made at"), auto_now=True)
 
     class Meta:
         verbose_name = _("calendar feed")

@@ -1,10 +1,38 @@
-"""Who may do what with meetings and calls. Views and templates both ask these."""
+"""Who may do what with meetings and calls. Views, templates and services all ask these.
+
+Who may *see* a meeting or a call is decided once, by `selectors.meetings_visible_to` and
+`selectors.calls_visible_to`; the view permissions below ask those selectors.
+"""
 
 import rules
 
-from partners.enums import Role
-from partners.roles import city_ids_in, network_id_of, roles_in
-from partners.rules import is_coordinator, is_network_member, is_network_staff, is_programme_officer
+from partners.roles import city_ids_in, network_id_of, network_ids
+from partners.rules import (
+    is_city_coordinator_in_network,
+    is_coordinator,
+    is_network_member,
+    is_network_staff,
+)
+
+from . import selectors
+from .models import Call, Meeting
+
+
+@rules.predicate
+def can_see_meeting(user, obj=None):
+    """A meeting `meetings_visible_to` lists; for a network's pages, its members."""
+    if isinstance(obj, Meeting):
+        visible = selectors.meetings_visible_to(user=user, network=obj.network)
+        return visible.filter(pk=obj.pk).exists()
+    return is_network_member(user, obj)
+
+
+@rules.predicate
+def can_see_call(user, call=None):
+    """A call `calls_visible_to` lists."""
+    if not isinstance(call, Call):
+        return False
+    return selectors.calls_visible_to(user=user, network=call.network).filter(pk=call.pk).exists()
 
 
 @rules.predicate
@@ -22,26 +50,17 @@ def is_in_a_city_of_the_call(user, call=None):
 
 
 @rules.predicate
-def is_participant(user, call=None):
-    return (
-        call is not None and user.is_authenticated and call.participants.filter(pk=user.pk).exists()
-    )
+def belongs_to_a_network(user, obj=None):
+    return bool(network_ids(user))
 
 
-@rules.predicate
-def is_city_coordinator_in_network(user, obj=None):
-    return Role.CITY_COORDINATOR in roles_in(user, network_id_of(obj))
-
-
-rules.add_perm("meetings.view_meeting", is_network_member)
+rules.add_perm("meetings.view_meeting", can_see_meeting)
 rules.add_perm("meetings.change_meeting", is_coordinator)
 rules.add_perm("meetings.register_attendance", has_a_city_in_network)
 rules.add_perm("meetings.see_attendance", is_network_staff)
 rules.add_perm("meetings.upload_document", is_network_staff)
-rules.add_perm(
-    "meetings.view_call",
-    is_network_staff | is_programme_officer | is_in_a_city_of_the_call | is_participant,
-)
+rules.add_perm("meetings.view_call", can_see_call)
 rules.add_perm("meetings.change_call", is_network_staff | is_in_a_city_of_the_call)
 rules.add_perm("meetings.add_call", is_network_staff | is_city_coordinator_in_network)
 rules.add_perm("meetings.open_checkup_round", is_coordinator)
+rules.add_perm("meetings.keep_calendar_feed", belongs_to_a_network)

@@ -1,19 +1,31 @@
+"""Reads of meetings and calls. Who may see which is decided here, once per kind of object:
+views fetch through these selectors (so the invisible is a 404), the network home and the
+personal calendar feed list through them, and the `view_*` rules ask them."""
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from partners.roles import city_ids_in, network_ids, roles_in
-from partners.rules import is_network_staff, is_programme_officer
+from partners.enums import Role
+from partners.models import Partner, User
+from partners.roles import city_ids_in, holds
+from partners.rules import is_network_member
+from partners.selectors import networks_for
 
-from .models import AgendaItem, Attendance, Call, Meeting
+from .models import AgendaItem, Attendance, CalendarFeed, Call, Meeting
+
+#: Who sees every call of their network, not only those of their own city.
+SEES_EVERY_CALL = frozenset({*Role.staff(), Role.PROGRAMME_OFFICER})
 
 
-def meetings_of(*, network) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(network=network).select_related("host", "network")
+def meetings_visible_to(*, user, network) -> QuerySet[Meeting]:
+    """Every meeting of the network, for its members; nothing for anyone else."""
+    meetings = Meeting.objects.filter(network=network).select_related("host", "network")
+    return meetings if is_network_member(user, network) else meetings.none()
 
 
-def meeting_with_details(*, network, number: int) -> QuerySet[Meeting]:
+def meeting_with_details(*, user, network, number: int) -> QuerySet[Meeting]:
     return (
-        meetings_of(network=network)
+        meetings_visible_to(user=user, network=network)
         .filter(number=number)
         .prefetch_related(
             Prefetch(
@@ -33,17 +45,39 @@ def meeting_with_details(*, network, number: int) -> QuerySet[Meeting]:
 
 
 def calls_visible_to(*, user, network) -> QuerySet[Call]:
+    """All calls of the network for its staff and programme officer; for anyone else of the
+    network, the calls of their own cities and those they take part in."""
     calls = Call.objects.filter(network=network).select_related("network", "checkup_round")
-    if is_network_staff(user, network) or is_programme_officer(user, network):
+    if not is_network_member(user, network):
+        return calls.none()
+    if holds(user, network.pk, SEES_EVERY_CALL):
         return calls
-    mine = city_ids_in(user, network.pk)
-    return calls.filter(Q(cities__in=mine) | Q(participants=user)).distinct()
+    mine = Call.objects.filter(Q(cities__in=city_ids_in(user, network.pk)) | Q(participants=user))
+    return calls.filter(pk__in=mine.values("pk"))
+
+
+def next_meeting_number(*, network) -> int:
+    last = Meeting.objects.filter(network=network).order_by("-number").first()
+    return last.number + 1 if last else 1
+
+
+def cities_of(*, user, network) -> QuerySet[Partner]:
+    """The cities of the network whose team the person belongs to."""
+    return Partner.objects.filter(network=network, pk__in=city_ids_in(user, network.pk)).order_by(
+        "city"
+    )
+
+
+def network_members(*, network) -> QuerySet[User]:
+    return User.objects.filter(memberships__network=network).distinct().order_by("full_name")
 
 
 def upcoming(*, user, network, limit: int = 5):
     now = timezone.now()
     meetings = list(
-        meetings_of(network=network).filter(ends_at__gte=now).order_by("starts_at")[:limit]
+        meetings_visible_to(user=user, network=network)
+        .filter(ends_at__gte=now)
+        .order_by("starts_at")[:limit]
     )
     calls = list(
         calls_visible_to(user=user, network=network)
@@ -55,24 +89,13 @@ def upcoming(*, user, network, limit: int = 5):
 
 
 def events_for_feed(*, user):
-    """Every meeting of the person's networks and every call they may see."""
-    networks = network_ids(user)
-    meetings = Meeting.objects.filter(network__in=networks).select_related("network")
-    calls = []
-    for call in (
-        Call.objects.filter(network__in=networks)
-        .select_related("network")
-        .prefetch_related("cities", "participants")
-    ):
-        staff = bool(
-            roles_in(user, call.network_id)
-            & {"coordinator", "lead_partner", "lead_expert", "programme_officer"}
-        )
-        mine = city_ids_in(user, call.network_id)
-        if (
-            staff
-            or any(c.pk in mine for c in call.cities.all())
-            or any(p.pk == user.pk for p in call.participants.all())
-        ):
-            calls.append(call)
-    return [*meetings, *calls]
+    """Every meeting and call the person may see, in all their networks."""
+    events = []
+    for network in networks_for(user=user):
+        events += meetings_visible_to(user=user, network=network)
+        events += calls_visible_to(user=user, network=network)
+    return events
+
+
+def has_calendar_feed(*, user) -> bool:
+    return CalendarFeed.objects.filter(user=user).exists()

@@ -21,48 +21,55 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from partners.enums import Role
 from partners.models import User
+from partners.rules import is_in_city_team
+from partners.selectors import city_team, people_with_roles
 from partners.services import notify
 from portal import outbox
 from portal.outbox import OutboxStatus
+from portal.versioning import save_versioned
 
 from .calendar import calendar_bytes
 from .enums import CallKind, MeetingStatus, NoticeKind
 from .models import (
     DEFAULT_REMINDER_OFFSETS,
+    AgendaItem,
     Attendance,
     CalendarFeed,
     Call,
     CheckupRound,
+    FollowUp,
+    GuestSpeaker,
     Meeting,
+    MeetingDocument,
     Notice,
     ReminderPolicy,
 )
 
 log = logging.getLogger(__name__)
 
-STAFF_ROLES = (Role.COORDINATOR, Role.LEAD_PARTNER, Role.LEAD_EXPERT)
 #: How long after an event started the sweep still records its missed reminders as skipped.
 SKIP_WINDOW = dt.timedelta(days=7)
+#: Who takes part in every check-up call of a round, with the city's team.
+CHECKUP_HOSTS = (Role.LEAD_PARTNER, Role.LEAD_EXPERT)
+
+
+def _require(user, permission: str, obj) -> None:
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
 
 
 # People ----------------------------------------------------------------------------------
-
-
-def network_staff(network) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__network=network, memberships__role__in=STAFF_ROLES, is_active=True
-        ).distinct()
-    )
 
 
 def participants_of(event) -> list[User]:
@@ -70,7 +77,8 @@ def participants_of(event) -> list[User]:
     a call's participants."""
     if isinstance(event, Meeting):
         attendees = User.objects.filter(attendances__meeting=event, is_active=True)
-        people = {u.pk: u for u in [*attendees, *network_staff(event.network)]}
+        staff = people_with_roles(network=event.network, roles=Role.staff())
+        people = {u.pk: u for u in [*attendees, *staff]}
         return list(people.values())
     return list(event.participants.filter(is_active=True))
 
@@ -82,7 +90,160 @@ def offsets_for(network) -> list[int]:
     )
 
 
-# Changes ---------------------------------------------------------------------------------
+# Meetings --------------------------------------------------------------------------------
+
+
+def meeting_create(*, user, network, data: dict) -> Meeting:
+    return save_versioned(obj=Meeting(network=network), user=user, data=data, version=None)
+
+
+def meeting_update(*, user, meeting: Meeting, data: dict, version: int | None) -> Meeting:
+    """Save the meeting's form; a new time goes through `event_reschedule`, which tells
+    the participants."""
+    data = dict(data)
+    times = {name: data.pop(name) for name in ("starts_at", "ends_at") if name in data}
+    with transaction.atomic():
+        meeting = save_versioned(obj=meeting, user=user, data=data, version=version)
+        if times:
+            meeting = event_reschedule(
+                user=user,
+                event=meeting,
+                starts_at=times.get("starts_at", meeting.starts_at),
+                ends_at=times.get("ends_at", meeting.ends_at),
+            )
+    return meeting
+
+
+def minutes_save(*, user, meeting: Meeting, minutes: str, version: int | None) -> Meeting:
+    return save_versioned(obj=meeting, user=user, data={"minutes": minutes}, version=version)
+
+
+def agenda_item_save(
+    *,
+    user,
+    meeting: Meeting,
+    data: dict,
+    guests: list[tuple[str, str]],
+    item: AgendaItem | None = None,
+    version: int | None = None,
+) -> AgendaItem:
+    """Create or update an agenda item; its guest speakers become exactly `guests`
+    (name, affiliation)."""
+    with transaction.atomic():
+        item = save_versioned(
+            obj=item or AgendaItem(meeting=meeting), user=user, data=data, version=version
+        )
+        item.guest_speakers.all().delete()
+        GuestSpeaker.objects.bulk_create(
+            GuestSpeaker(agenda_item=item, name=name, affiliation=affiliation)
+            for name, affiliation in guests
+        )
+    return item
+
+
+@transaction.atomic
+def attendance_set(*, user, meeting: Meeting, partner, users) -> None:
+    """The city's attendees of the meeting are exactly `users` (people of that city)."""
+    _require(user, "meetings.register_attendance", meeting)
+    if partner.network_id != meeting.network_id or not is_in_city_team(user, partner):
+        raise PermissionDenied
+    team = set(city_team(partner=partner).values_list("pk", flat=True))
+    if any(person.pk not in team for person in users):
+        raise ValidationError(_("Only people of the city's team can be registered."))
+    Attendance.objects.filter(meeting=meeting, partner=partner).exclude(user__in=users).delete()
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, partner=partner, user=u) for u in users], ignore_conflicts=True
+    )
+
+
+def document_upload(*, user, meeting: Meeting, title: str, file) -> MeetingDocument:
+    _require(user, "meetings.upload_document", meeting)
+    document = MeetingDocument(meeting=meeting, title=title, file=file, uploaded_by=user)
+    document.full_clean()
+    document.save()
+    return document
+
+
+# Calls -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_create(*, user, network, data: dict) -> Call:
+    """A bilateral call between cities; their teams and the person who plans it take part."""
+    _require(user, "meetings.add_call", network)
+    data = dict(data)
+    cities = list(data.pop("cities"))
+    call = Call(network=network, kind=CallKind.BILATERAL, **data)
+    call.full_clean()
+    call.save()
+    call.cities.set(cities)
+    teams = [person for city in cities for person in city_team(partner=city)]
+    call.participants.set({person.pk for person in [*teams, user]})
+    return call
+
+
+def call_notes_save(*, user, call: Call, notes: str, version: int | None) -> Call:
+    return save_versioned(obj=call, user=user, data={"notes": notes}, version=version)
+
+
+def follow_up_create(*, user, call: Call, data: dict) -> FollowUp:
+    _require(user, "meetings.change_call", call)
+    follow_up = FollowUp(call=call, **data)
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_toggle(*, user, follow_up: FollowUp) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().select_related("call").get(pk=follow_up.pk)
+    _require(user, "meetings.change_call", follow_up.call)
+    follow_up.done = not follow_up.done
+    follow_up.save(update_fields=["done"])
+    return follow_up
+
+
+@transaction.atomic
+def checkup_round_open(
+    *, user, network, title: str, starts_at: dt.datetime, minutes: int = 60, gap: int = 15
+) -> CheckupRound:
+    """One check-up call per city with its team, the lead partner and the lead expert,
+    one after the other from `starts_at`."""
+    _require(user, "meetings.open_checkup_round", network)
+    checkup_round = CheckupRound(network=network, title=title)
+    checkup_round.full_clean()
+    checkup_round.save()
+    hosts = list(people_with_roles(network=network, roles=CHECKUP_HOSTS))
+    start = starts_at
+    for partner in network.partners.order_by("city"):
+        call = Call.objects.create(
+            network=network,
+            kind=CallKind.CHECKUP,
+            title=f"{title}: {partner.city}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(minutes=minutes),
+            checkup_round=checkup_round,
+        )
+        call.cities.set([partner])
+        call.participants.set([*city_team(partner=partner), *hosts])
+        start += dt.timedelta(minutes=minutes + gap)
+    first = checkup_round.calls.order_by("starts_at").first()
+    count = network.partners.count()
+    notify(
+        recipients=hosts,
+        title=ngettext(
+            "%(round)s: %(n)d check-up call planned",
+            "%(round)s: %(n)d check-up calls planned",
+            count,
+        )
+        % {"round": title, "n": count},
+        url=first.get_absolute_url() if first else "",
+        network=network,
+    )
+    return checkup_round
+
+
+# New times and cancellations -------------------------------------------------------------
 
 
 def _event_field(event) -> dict:
@@ -90,9 +251,11 @@ def _event_field(event) -> dict:
 
 
 @transaction.atomic
-def event_reschedule(*, event, starts_at: dt.datetime, ends_at: dt.datetime):
-    """A new time: reminders follow it, and every participant is told at once."""
+def event_reschedule(*, user, event, starts_at: dt.datetime, ends_at: dt.datetime):
+    """A new time for a meeting or a call: reminders follow it, and every participant is
+    told at once."""
     event = type(event).objects.select_for_update().get(pk=event.pk)
+    _require(user, event.change_permission, event)
     if (event.starts_at, event.ends_at) == (starts_at, ends_at):
         return event
     event.starts_at, event.ends_at = starts_at, ends_at
@@ -107,12 +270,12 @@ def event_reschedule(*, event, starts_at: dt.datetime, ends_at: dt.datetime):
         [
             Notice(
                 **_event_field(event),
-                user=user,
+                user=person,
                 kind=NoticeKind.UPDATE,
                 event_starts_at=starts_at,
                 due_at=now,
             )  # fmt: skip
-            for user in participants_of(event)
+            for person in participants_of(event)
         ],
         ignore_conflicts=True,
     )
@@ -121,9 +284,11 @@ def event_reschedule(*, event, starts_at: dt.datetime, ends_at: dt.datetime):
 
 
 @transaction.atomic
-def event_cancel(*, event):
+def event_cancel(*, user, event):
+    """Cancel a meeting or a call: its reminders are not sent, and every participant is told."""
     event = type(event).objects.select_for_update().get(pk=event.pk)
-    if event.status == MeetingStatus.CANCELLED:
+    _require(user, event.change_permission, event)
+    if event.is_cancelled:
         return event
     event.status = MeetingStatus.CANCELLED
     event.sequence += 1
@@ -135,64 +300,17 @@ def event_cancel(*, event):
         [
             Notice(
                 **_event_field(event),
-                user=user,
+                user=person,
                 kind=NoticeKind.CANCELLATION,
                 event_starts_at=event.starts_at,
                 due_at=timezone.now(),
             )  # fmt: skip
-            for user in participants_of(event)
+            for person in participants_of(event)
         ],
         ignore_conflicts=True,
     )
     outbox.sweep_soon()
     return event
-
-
-@transaction.atomic
-def attendance_set(*, meeting: Meeting, partner, users) -> None:
-    """The city's attendees of the meeting are exactly `users` (people of that city)."""
-    Attendance.objects.filter(meeting=meeting, partner=partner).exclude(user__in=users).delete()
-    Attendance.objects.bulk_create(
-        [Attendance(meeting=meeting, partner=partner, user=u) for u in users], ignore_conflicts=True
-    )
-
-
-@transaction.atomic
-def checkup_round_open(
-    *, network, title: str, starts_at: dt.datetime, minutes: int = 60, gap: int = 15
-):
-    """One check-up call per city with its team, the lead partner and the lead expert,
-    one after the other from `starts_at`."""
-    checkup_round = CheckupRound.objects.create(network=network, title=title)
-    lp_le = list(
-        User.objects.filter(
-            memberships__network=network,
-            memberships__role__in=[Role.LEAD_PARTNER, Role.LEAD_EXPERT],
-        ).distinct()
-    )
-    start = starts_at
-    for partner in network.partners.order_by("city"):
-        call = Call.objects.create(
-            network=network,
-            kind=CallKind.CHECKUP,
-            title=f"{title}: {partner.city}",
-            starts_at=start,
-            ends_at=start + dt.timedelta(minutes=minutes),
-            checkup_round=checkup_round,
-        )
-        call.cities.set([partner])
-        team = User.objects.filter(
-            memberships__partner=partner, memberships__role__in=Role.city_roles()
-        ).distinct()
-        call.participants.set([*team, *lp_le])
-        start += dt.timedelta(minutes=minutes + gap)
-    notify(
-        recipients=list(lp_le),
-        title=f"{title}: {network.partners.count()} check-up calls planned",
-        url=checkup_round.calls.first().get_absolute_url() if checkup_round.calls.exists() else "",
-        network=network,
-    )
-    return checkup_round
 
 
 # Calendar feed ---------------------------------------------------------------------------
@@ -204,12 +322,14 @@ def _hash(token: str) -> str:
 
 def calendar_feed_renew(*, user) -> str:
     """A new secret address; the old one stops working. Returns the token, shown once."""
+    _require(user, "meetings.keep_calendar_feed", None)
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _hash(token)})
     return token
 
 
 def calendar_feed_revoke(*, user) -> None:
+    _require(user, "meetings.keep_calendar_feed", None)
     CalendarFeed.objects.filter(user=user).delete()
 
 
@@ -275,7 +395,7 @@ def reminder_outcome(notice: Notice, *, now) -> str | None:
     if notice.kind != NoticeKind.REMINDER:
         return None
     event = notice.event
-    if event.status != MeetingStatus.PLANNED or event.starts_at != notice.event_starts_at:
+    if not event.is_planned or event.starts_at != notice.event_starts_at:
         return OutboxStatus.CANCELLED
     if now >= event.starts_at:
         log.warning(
@@ -313,7 +433,7 @@ def notice_message(notice: Notice) -> EmailMessage:
         subject = render_to_string("meetings/email/notice_subject.txt", context).strip()
         body = render_to_string("meetings/email/notice.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[user.email])
-    cancelled = notice.kind == NoticeKind.CANCELLATION
+    cancelled = notice.is_cancellation
     message.attach(
         "invite.ics",
         calendar_bytes([event], method="CANCEL" if cancelled else "REQUEST"),

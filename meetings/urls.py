@@ -40,5 +40,5 @@ urlpatterns = [
     path(C + "reschedule/", views.CallRescheduleView.as_view(), name="call_reschedule"),
     path(C + "cancel/", views.CallCancelView.as_view(), name="call_cancel"),
     path(C + "calendar.ics", views.CallIcsView.as_view(), name="call_ics"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),
 ]

@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -8,15 +7,14 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
+from django.views.generic import FormView, ListView, TemplateView
 
-from partners.mixins import NetworkMixin, NetworkPermissionMixin
-from partners.models import Partner
+from partners.mixins import NetworkPermissionMixin
 from partners.roles import city_ids_in
+from portal.views import VersionedFormViewMixin
 
 from . import selectors, services
 from .calendar import calendar_bytes
-from .enums import CallKind
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -29,7 +27,6 @@ from .forms import (
     MinutesForm,
     RescheduleForm,
 )
-from .models import AgendaItem, CalendarFeed, GuestSpeaker, Meeting
 
 
 def ics_response(items, filename, *, name=""):
@@ -40,15 +37,28 @@ def ics_response(items, filename, *, name=""):
     return response
 
 
+class FormPageMixin:
+    """The shared form page of meetings and calls, headed by `heading`."""
+
+    template_name = "meetings/form.html"
+    heading = ""
+
+
 # Meetings --------------------------------------------------------------------------------
 
 
-class MeetingListView(NetworkMixin, ListView):
+class MeetingListView(NetworkPermissionMixin, ListView):
+    permission_required = "meetings.view_meeting"
     template_name = "meetings/meeting_list.html"
     context_object_name = "meetings"
 
+    def get_permission_object(self):
+        return self.network
+
     def get_queryset(self):
-        return selectors.meetings_of(network=self.network).order_by("-starts_at")
+        return selectors.meetings_visible_to(user=self.request.user, network=self.network).order_by(
+            "-starts_at"
+        )
 
     def get_context_data(self, **kwargs):
         calls = selectors.calls_visible_to(user=self.request.user, network=self.network)
@@ -58,12 +68,16 @@ class MeetingListView(NetworkMixin, ListView):
 
 
 class MeetingMixin(NetworkPermissionMixin):
+    """A page of one meeting, fetched through `meetings_visible_to`: invisible is 404."""
+
     permission_required = "meetings.view_meeting"
 
     @cached_property
     def meeting(self):
         return get_object_or_404(
-            selectors.meeting_with_details(network=self.network, number=self.kwargs["number"])
+            selectors.meeting_with_details(
+                user=self.request.user, network=self.network, number=self.kwargs["number"]
+            )
         )
 
     def get_permission_object(self):
@@ -92,54 +106,52 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         )
 
 
-class MeetingCreateView(NetworkPermissionMixin, CreateView):
+class MeetingCreateView(NetworkPermissionMixin, FormPageMixin, FormView):
     permission_required = "meetings.change_meeting"
     form_class = MeetingForm
-    template_name = "meetings/form.html"
     heading = _("Plan a transnational meeting")
 
     def get_permission_object(self):
         return self.network
 
     def get_initial(self):
-        last = Meeting.objects.filter(network=self.network).order_by("-number").first()
-        return {"number": (last.number + 1) if last else 1}
+        return {"number": selectors.next_meeting_number(network=self.network)}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "network": self.network}
 
     def form_valid(self, form):
-        form.instance.network = self.network
+        meeting = services.meeting_create(
+            user=self.request.user, network=self.network, data=form.data_fields()
+        )
         messages.success(self.request, _("The meeting is planned."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(meeting.get_absolute_url())
 
 
-class MeetingEditView(MeetingMixin, UpdateView):
+class MeetingEditView(MeetingMixin, VersionedFormViewMixin, FormPageMixin, FormView):
     """Edit a meeting. A new time goes through the reschedule service, which tells people."""
 
     permission_required = "meetings.change_meeting"
     form_class = MeetingForm
-    template_name = "meetings/form.html"
     heading = _("Edit the meeting")
 
-    def get_object(self, queryset=None):
-        return self.meeting
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "network": self.network}
+        return {**super().get_form_kwargs(), "network": self.network, "instance": self.meeting}
 
     def form_valid(self, form):
-        starts_at, ends_at = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
-        original = Meeting.objects.get(pk=self.meeting.pk)
-        with transaction.atomic():
-            meeting = form.save(commit=False)
-            meeting.starts_at, meeting.ends_at = original.starts_at, original.ends_at
-            meeting.save()
-            services.event_reschedule(event=meeting, starts_at=starts_at, ends_at=ends_at)
-        messages.success(self.request, _("The meeting has been saved."))
-        return HttpResponseRedirect(
-            reverse("meetings:meeting_detail", args=[self.network.slug, meeting.number])
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.meeting_update(
+                user=self.request.user,
+                meeting=self.meeting,
+                data=form.data_fields(),
+                version=form.cleaned_data["version"],
+            ),
         )
+        if conflict:
+            return conflict
+        messages.success(self.request, _("The meeting has been saved."))
+        return HttpResponseRedirect(self.saved.get_absolute_url())
 
 
 class MeetingCancelView(MeetingMixin, View):
@@ -147,22 +159,21 @@ class MeetingCancelView(MeetingMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.event_cancel(event=self.meeting)
+        services.event_cancel(user=request.user, event=self.meeting)
         messages.success(request, _("The meeting is cancelled; participants are told."))
         return HttpResponseRedirect(self.meeting_url())
 
 
-class AgendaItemFormView(MeetingMixin, FormView):
+class AgendaItemFormView(MeetingMixin, VersionedFormViewMixin, FormPageMixin, FormView):
     permission_required = "meetings.change_meeting"
     form_class = AgendaItemForm
-    template_name = "meetings/form.html"
     heading = _("Agenda item")
 
     @cached_property
     def item(self):
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(AgendaItem, meeting=self.meeting, pk=self.kwargs["pk"])
+        return get_object_or_404(self.meeting.agenda.all(), pk=self.kwargs["pk"])
 
     def get_initial(self):
         return {} if self.item else {"starts_at": self.meeting.starts_at}
@@ -171,38 +182,37 @@ class AgendaItemFormView(MeetingMixin, FormView):
         return {**super().get_form_kwargs(), "network": self.network, "instance": self.item}
 
     def form_valid(self, form):
-        with transaction.atomic():
-            item = form.save(commit=False)
-            item.meeting = self.meeting
-            item.save()
-            form.save_m2m()
-            item.guest_speakers.all().delete()
-            GuestSpeaker.objects.bulk_create(
-                GuestSpeaker(agenda_item=item, name=name, affiliation=affiliation)
-                for name, affiliation in form.cleaned_data["guests"]
-            )
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.agenda_item_save(
+                user=self.request.user,
+                meeting=self.meeting,
+                item=self.item,
+                data=form.data_fields(),
+                guests=form.cleaned_data["guests"],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        if conflict:
+            return conflict
         messages.success(self.request, _("The agenda has been saved."))
         return HttpResponseRedirect(self.meeting_url())
 
 
-class AttendanceView(MeetingMixin, FormView):
+class AttendanceView(MeetingMixin, FormPageMixin, FormView):
     """A city's team says who of them attends."""
 
     permission_required = "meetings.register_attendance"
     form_class = AttendanceForm
-    template_name = "meetings/form.html"
     heading = _("Register attendance")
 
     @cached_property
     def partner(self):
-        mine = city_ids_in(self.request.user, self.network.pk)
-        partners = Partner.objects.filter(network=self.network, pk__in=mine).order_by("city")
+        cities = selectors.cities_of(user=self.request.user, network=self.network)
         wanted = self.request.GET.get("city") or self.request.POST.get("city")
-        if wanted:
-            return get_object_or_404(partners, slug=wanted)
-        partner = partners.first()
+        partner = cities.filter(slug=wanted).first() if wanted else cities.first()
         if partner is None:
-            raise PermissionDenied
+            raise Http404
         return partner
 
     def get_form_kwargs(self):
@@ -220,7 +230,10 @@ class AttendanceView(MeetingMixin, FormView):
 
     def form_valid(self, form):
         services.attendance_set(
-            meeting=self.meeting, partner=self.partner, users=form.cleaned_data["people"]
+            user=self.request.user,
+            meeting=self.meeting,
+            partner=self.partner,
+            users=form.cleaned_data["people"],
         )
         messages.success(
             self.request, _("Attendance for %(city)s saved.") % {"city": self.partner.city}
@@ -228,29 +241,42 @@ class AttendanceView(MeetingMixin, FormView):
         return HttpResponseRedirect(self.meeting_url())
 
 
-class MinutesEditView(MeetingMixin, UpdateView):
+class MinutesEditView(MeetingMixin, VersionedFormViewMixin, FormPageMixin, FormView):
     permission_required = "meetings.change_meeting"
     form_class = MinutesForm
-    template_name = "meetings/form.html"
     heading = _("Minutes")
 
-    def get_object(self, queryset=None):
-        return self.meeting
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.meeting}
 
-    def get_success_url(self):
-        return self.meeting_url()
+    def form_valid(self, form):
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.minutes_save(
+                user=self.request.user,
+                meeting=self.meeting,
+                minutes=form.cleaned_data["minutes"],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        if conflict:
+            return conflict
+        messages.success(self.request, _("The minutes have been saved."))
+        return HttpResponseRedirect(self.meeting_url())
 
 
-class DocumentUploadView(MeetingMixin, CreateView):
+class DocumentUploadView(MeetingMixin, FormPageMixin, FormView):
     permission_required = "meetings.upload_document"
     form_class = DocumentForm
-    template_name = "meetings/form.html"
     heading = _("Add a document")
 
     def form_valid(self, form):
-        form.instance.meeting = self.meeting
-        form.instance.uploaded_by = self.request.user
-        form.save()
+        services.document_upload(
+            user=self.request.user,
+            meeting=self.meeting,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )
         messages.success(self.request, _("The document has been added."))
         return HttpResponseRedirect(self.meeting_url())
 
@@ -276,6 +302,8 @@ class MeetingIcsView(MeetingMixin, View):
 
 
 class CallMixin(NetworkPermissionMixin):
+    """A page of one call, fetched through `calls_visible_to`: invisible is 404."""
+
     permission_required = "meetings.view_call"
 
     @cached_property
@@ -305,30 +333,44 @@ class CallDetailView(CallMixin, TemplateView):
         )
 
 
-class CallNotesView(CallMixin, View):
+class CallNotesView(CallMixin, VersionedFormViewMixin, FormPageMixin, FormView):
+    """Posted from the call page. A stale save (or bad input) is shown on the form page,
+    the input kept."""
+
     permission_required = "meetings.change_call"
     http_method_names = ["post"]
+    form_class = CallNotesForm
+    heading = _("Notes")
 
-    def post(self, request, *args, **kwargs):
-        form = CallNotesForm(request.POST, instance=self.call)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("The notes have been saved."))
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.call}
+
+    def form_valid(self, form):
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.call_notes_save(
+                user=self.request.user,
+                call=self.call,
+                notes=form.cleaned_data["notes"],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        if conflict:
+            return conflict
+        messages.success(self.request, _("The notes have been saved."))
         return HttpResponseRedirect(self.call.get_absolute_url())
 
 
-class FollowUpCreateView(CallMixin, FormView):
+class FollowUpCreateView(CallMixin, FormPageMixin, FormView):
     permission_required = "meetings.change_call"
     form_class = FollowUpForm
-    template_name = "meetings/form.html"
     heading = _("Agree a follow-up")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "call": self.call}
 
     def form_valid(self, form):
-        form.instance.call = self.call
-        form.save()
+        services.follow_up_create(user=self.request.user, call=self.call, data=form.cleaned_data)
         messages.success(self.request, _("The follow-up has been added."))
         return HttpResponseRedirect(self.call.get_absolute_url())
 
@@ -339,15 +381,13 @@ class FollowUpToggleView(CallMixin, View):
 
     def post(self, request, *args, **kwargs):
         follow_up = get_object_or_404(self.call.follow_ups.all(), pk=kwargs["follow_up"])
-        follow_up.done = not follow_up.done
-        follow_up.save(update_fields=["done"])
+        services.follow_up_toggle(user=request.user, follow_up=follow_up)
         return HttpResponseRedirect(self.call.get_absolute_url())
 
 
-class CallRescheduleView(CallMixin, FormView):
+class CallRescheduleView(CallMixin, FormPageMixin, FormView):
     permission_required = "meetings.change_call"
     form_class = RescheduleForm
-    template_name = "meetings/form.html"
     heading = _("Change the time")
 
     def get_initial(self):
@@ -355,7 +395,7 @@ class CallRescheduleView(CallMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.event_reschedule(event=self.call, **form.cleaned_data)
+            services.event_reschedule(user=self.request.user, event=self.call, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -368,7 +408,7 @@ class CallCancelView(CallMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.event_cancel(event=self.call)
+        services.event_cancel(user=request.user, event=self.call)
         messages.success(request, _("The call is cancelled; participants are told."))
         return HttpResponseRedirect(self.call.get_absolute_url())
 
@@ -378,10 +418,9 @@ class CallIcsView(CallMixin, View):
         return ics_response([self.call], f"{self.network.slug}-{slugify(self.call.title)[:60]}.ics")
 
 
-class CallCreateView(NetworkPermissionMixin, CreateView):
+class CallCreateView(NetworkPermissionMixin, FormPageMixin, FormView):
     permission_required = "meetings.add_call"
     form_class = CallForm
-    template_name = "meetings/form.html"
     heading = _("Plan a bilateral call")
 
     def get_permission_object(self):
@@ -391,42 +430,27 @@ class CallCreateView(NetworkPermissionMixin, CreateView):
         return {**super().get_form_kwargs(), "network": self.network}
 
     def form_valid(self, form):
-        from partners.enums import Role
-        from partners.models import User
-
-        with transaction.atomic():
-            call = form.save(commit=False)
-            call.network = self.network
-            call.kind = CallKind.BILATERAL
-            call.save()
-            form.save_m2m()
-            teams = User.objects.filter(
-                memberships__partner__in=call.cities.all(), memberships__role__in=Role.city_roles()
-            ).distinct()
-            call.participants.set([*teams, self.request.user])
+        call = services.call_create(
+            user=self.request.user, network=self.network, data=form.cleaned_data
+        )
         messages.success(self.request, _("The call is planned."))
         return HttpResponseRedirect(call.get_absolute_url())
 
 
-class CheckupRoundCreateView(NetworkPermissionMixin, FormView):
+class CheckupRoundCreateView(NetworkPermissionMixin, FormPageMixin, FormView):
     permission_required = "meetings.open_checkup_round"
     form_class = CheckupRoundForm
-    template_name = "meetings/form.html"
     heading = _("Open a round of check-up calls")
 
     def get_permission_object(self):
         return self.network
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "network": self.network}
+
     def form_valid(self, form):
-        data = form.cleaned_data
-        if self.network.checkup_rounds.filter(title=data["title"]).exists():
-            form.add_error("title", _("A round with this title exists already."))
-            return self.form_invalid(form)
         checkup_round = services.checkup_round_open(
-            network=self.network,
-            title=data["title"],
-            starts_at=data["starts_at"],
-            minutes=data["minutes"],
+            user=self.request.user, network=self.network, **form.cleaned_data
         )
         messages.success(
             self.request,
@@ -438,14 +462,18 @@ class CheckupRoundCreateView(NetworkPermissionMixin, FormView):
 # Personal calendar feed ------------------------------------------------------------------
 
 
-class CalendarSettingsView(NetworkMixin, TemplateView):
+class CalendarSettingsView(NetworkPermissionMixin, TemplateView):
     """The person's secret calendar address: create, renew or revoke it."""
 
+    permission_required = "meetings.view_meeting"
     template_name = "meetings/calendar_settings.html"
+
+    def get_permission_object(self):
+        return self.network
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            has_feed=CalendarFeed.objects.filter(user=self.request.user).exists(), **kwargs
+            has_feed=selectors.has_calendar_feed(user=self.request.user), **kwargs
         )
 
     def post(self, request, *args, **kwargs):
@@ -455,17 +483,20 @@ class CalendarSettingsView(NetworkMixin, TemplateView):
             return HttpResponseRedirect(request.path)
         token = services.calendar_feed_renew(user=request.user)
         url = request.build_absolute_uri(reverse("meetings:calendar_feed", args=[token]))
-        context = self.get_context_data(new_url=url)
-        return self.render_to_response(context)
+        return self.render_to_response(self.get_context_data(new_url=url))
 
 
-def calendar_feed(request, token):
+class CalendarFeedView(View):
     """The secret feed itself: no login (calendar apps cannot log in), the token is the key."""
-    user = services.calendar_feed_user(token=token)
-    if user is None:
-        raise Http404
-    return ics_response(
-        selectors.events_for_feed(user=user),
-        "cities4csr.ics",
-        name=str(_("CITIES4CSR meetings and calls")),
-    )
+
+    public = True
+
+    def get(self, request, token):
+        user = services.calendar_feed_user(token=token)
+        if user is None:
+            raise Http404
+        return ics_response(
+            selectors.events_for_feed(user=user),
+            "cities4csr.ics",
+            name=str(_("CITIES4CSR meetings and calls")),
+        )

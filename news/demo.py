@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from .models import Article, ArticleStatus, Tag
+from .enums import ArticleStatus
+from .models import Article, Tag
 
 TITLE = "What's new? The network's work from November 2020 to February 2021"
 SLUG = "whats-new-november-2020-to-february-2021"

@@ -1,10 +1,8 @@
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Network
 from portal.markdown import render_markdown
 
 from . import selectors
@@ -13,14 +11,15 @@ FEED_LENGTH = 30
 
 
 class LatestArticlesFeed(Feed):
-    """The newest published articles, of one network or of all."""
+    """The newest published articles, of one network or of all: public on purpose."""
 
+    public = True
     feed_type = Atom1Feed
 
     def get_object(self, request, network_slug=None):
         if network_slug is None:
             return None
-        return get_object_or_404(Network, slug=network_slug)
+        return selectors.public_network(slug=network_slug)
 
     def title(self, network):
         if network is None:
@@ -60,4 +59,5 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesRssFeed(LatestArticlesFeed):
+    public = True
     feed_type = Rss201rev2Feed

@@ -1,16 +1,17 @@
 from django import forms
-from django.utils import timezone
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from partners.models import Partner
+from portal.forms import DATETIME, VersionedFormMixin
+from portal.uploads import IMAGES, validate_upload
 
+from .enums import PublishAction
 from .models import Article, Tag
 
-MAX_COVER_BYTES = 5 * 1024 * 1024
 
-
-class ArticleForm(forms.ModelForm):
+class ArticleForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Article
         fields = [
@@ -33,8 +34,8 @@ class ArticleForm(forms.ModelForm):
 
     def clean_cover_image(self):
         image = self.cleaned_data.get("cover_image")
-        if image and getattr(image, "size", 0) > MAX_COVER_BYTES:
-            raise forms.ValidationError(_("The cover image may be at most 5 MB."))
+        if isinstance(image, UploadedFile):  # not the image saved before, nor "clear"
+            validate_upload(image, kinds=IMAGES)
         return image
 
     def clean(self):
@@ -45,27 +46,13 @@ class ArticleForm(forms.ModelForm):
 
 
 class PublishForm(forms.Form):
-    ACTIONS = [
-        ("publish", _("Publish now")),
-        ("schedule", _("Schedule")),
-        ("unpublish", _("Back to draft")),
-    ]
-    action = forms.ChoiceField(choices=ACTIONS)
+    action = forms.ChoiceField(choices=PublishAction.choices)
     publish_at = forms.DateTimeField(
-        label=_("Publish at"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("In your time zone."),
+        label=_("Publish at"), required=False, widget=DATETIME, help_text=_("In your time zone.")
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "schedule":
-            when = cleaned.get("publish_at")
-            if when is None:
-                self.add_error("publish_at", _("Choose when the article should be published."))
-            elif when <= timezone.now():
-                self.add_error(
-                    "publish_at", _("Choose a time in the future, or publish the article now.")
-                )
+        if cleaned.get("action") == PublishAction.SCHEDULE and cleaned.get("publish_at") is None:
+            self.add_error("publish_at", _("Choose when the article should be published."))
         return cleaned

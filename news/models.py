@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner
 from portal.markdown import word_count
+from portal.versioning import Versioned
+
+from .enums import ArticleStatus
 
 #: Reading speed used for "Read time: N minutes".
 WORDS_PER_MINUTE = 200
@@ -29,13 +32,7 @@ class Tag(models.Model):
         return self.name
 
 
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SCHEDULED = "scheduled", _("Scheduled")
-    PUBLISHED = "published", _("Published")
-
-
-class Article(models.Model):
+class Article(Versioned):
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="articles"
     )
@@ -82,6 +79,8 @@ class Article(models.Model):
         _("edited on"), default=timezone.now, help_text=_("Moves only when the text changes.")
     )
 
+    change_permission = "news.change_article"
+
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
@@ -105,14 +104,6 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse(
             "news:article", kwargs={"network_slug": self.network.slug, "slug": self.slug}
-        )
-
-    @property
-    def is_public(self) -> bool:
-        return (
-            self.status == ArticleStatus.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
         )
 
     @property

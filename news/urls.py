@@ -24,7 +24,9 @@ urlpatterns = [
     path(
         "news/<slug:network_slug>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"
     ),
-    path("news/<slug:network_slug>/<slug:slug>/cover", views.article_cover, name="cover"),
+    path(
+        "news/<slug:network_slug>/<slug:slug>/cover", views.ArticleCoverView.as_view(), name="cover"
+    ),
     path("n/<slug:network_slug>/news/", views.ManageArticlesView.as_view(), name="manage"),
     path("n/<slug:network_slug>/news/new/", views.ArticleCreateView.as_view(), name="create"),
     path(

@@ -1,3 +1,9 @@
+"""News pages: public ones under /news/ (`public = True`), editors' ones in the network's space.
+
+Editor pages name their permission; those about one article fetch it through
+`selectors.visible_article`, so another network's article id is a 404.
+"""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
@@ -5,23 +11,27 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from partners.mixins import NetworkPermissionMixin
+from portal.views import VersionedFormViewMixin
 
 from . import selectors, services
+from .enums import ArticleStatus, PublishAction
 from .forms import ArticleForm, PublishForm
 from .models import Tag
 
 PAGE_SIZE = 10
 
 
-# Public pages ----------------------------------------------------------------------------
+# Public pages: anyone may read published news ---------------------------------------------
 
 
 class ArticleListView(ListView):
     """All networks' published news, newest first."""
 
+    public = True
     template_name = "news/article_list.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
@@ -31,6 +41,8 @@ class ArticleListView(ListView):
 
 
 class NetworkArticleListView(ArticleListView):
+    public = True
+
     @cached_property
     def network(self):
         return selectors.public_network(slug=self.kwargs["network_slug"])
@@ -44,6 +56,8 @@ class NetworkArticleListView(ArticleListView):
 
 
 class TagArticleListView(NetworkArticleListView):
+    public = True
+
     @cached_property
     def tag(self):
         return get_object_or_404(Tag, slug=self.kwargs["tag"])
@@ -56,6 +70,9 @@ class TagArticleListView(NetworkArticleListView):
 
 
 class ArticleDetailView(DetailView):
+    """A published article; editors read drafts on the preview page."""
+
+    public = True
     template_name = "news/article_detail.html"
     context_object_name = "article"
 
@@ -64,33 +81,49 @@ class ArticleDetailView(DetailView):
         return selectors.public_article(network=network, slug=self.kwargs["slug"])
 
 
-def article_cover(request, network_slug, slug):
+class ArticleCoverView(View):
     """The cover image, served by the portal so that a draft's image stays private."""
-    network = selectors.public_network(slug=network_slug)
-    article = selectors.article_with_cover(user=request.user, network=network, slug=slug)
-    return FileResponse(article.cover_image.open("rb"))
+
+    public = True
+
+    def get(self, request, network_slug, slug):
+        network = selectors.public_network(slug=network_slug)
+        article = selectors.article_with_cover(user=request.user, network=network, slug=slug)
+        return FileResponse(article.cover_image.open("rb"))
 
 
-# Editor pages (coordinators and communication people of the network) ---------------------
+# Editor pages (the network's news editors) ----------------------------------------------
 
 
-class EditorMixin(NetworkPermissionMixin):
+class ManageArticlesView(NetworkPermissionMixin, ListView):
     permission_required = "news.change_article"
-
-    def get_permission_object(self):
-        return self.network
-
-
-class ManageArticlesView(EditorMixin, ListView):
     template_name = "news/manage_list.html"
     context_object_name = "articles"
     paginate_by = 25
 
+    def get_permission_object(self):
+        return self.network
+
     def get_queryset(self):
-        return selectors.articles_for_editor(network=self.network)
+        return selectors.articles_to_manage(user=self.request.user, network=self.network)
 
 
-class ArticleFormMixin(EditorMixin):
+class OneArticleMixin:
+    """An editor page about one article of the network, 404 if the person may not see it."""
+
+    @cached_property
+    def article(self):
+        return selectors.visible_article(
+            user=self.request.user, network=self.network, pk=self.kwargs["pk"]
+        )
+
+    def preview_url(self):
+        return reverse(
+            "news:preview", kwargs={"network_slug": self.network.slug, "pk": self.article.pk}
+        )
+
+
+class ArticleFormMixin:
     form_class = ArticleForm
     template_name = "news/article_form.html"
 
@@ -105,33 +138,38 @@ class ArticleFormMixin(EditorMixin):
             form.add_error(None, error)
         return self.form_invalid(form)
 
-    def get_success_url(self):
-        return reverse(
-            "news:preview", kwargs={"network_slug": self.network.slug, "pk": self.article.pk}
-        )
 
-
-class ArticleCreateView(ArticleFormMixin, FormView):
+class ArticleCreateView(NetworkPermissionMixin, ArticleFormMixin, FormView):
     permission_required = "news.add_article"
+
+    def get_permission_object(self):
+        return self.network
 
     def get_initial(self):
         return {"byline_role": self.request.user.job_title}
 
     def form_valid(self, form):
         try:
-            self.article = services.article_create(
-                network=self.network, author=self.request.user, **form.cleaned_data
+            article = services.article_create(
+                user=self.request.user, network=self.network, data=form.data_fields()
             )
         except ValidationError as error:
             return self.form_invalid_from(form, error)
         messages.success(self.request, _("Draft saved. This is how it will look."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(
+            reverse("news:preview", kwargs={"network_slug": self.network.slug, "pk": article.pk})
+        )
 
 
-class ArticleUpdateView(ArticleFormMixin, FormView):
-    @cached_property
-    def article(self):
-        return selectors.article_for_editor(network=self.network, pk=self.kwargs["pk"])
+class ArticleUpdateView(
+    NetworkPermissionMixin, OneArticleMixin, ArticleFormMixin, VersionedFormViewMixin, FormView
+):
+    """Two editors on one article: the second save is refused with what is saved now."""
+
+    permission_required = "news.change_article"
+
+    def get_permission_object(self):
+        return self.article
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.article}
@@ -141,47 +179,66 @@ class ArticleUpdateView(ArticleFormMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.article_update(article=self.article, **form.cleaned_data)
+            conflict = self.save_or_conflict(
+                form,
+                lambda: services.article_update(
+                    user=self.request.user,
+                    article=self.article,
+                    data=form.data_fields(),
+                    version=form.cleaned_data["version"],
+                ),
+            )
         except ValidationError as error:
             return self.form_invalid_from(form, error)
+        if conflict:
+            return conflict
         messages.success(self.request, _("Changes saved."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.preview_url())
 
 
-class ArticlePreviewView(EditorMixin, TemplateView):
+class ArticlePreviewView(NetworkPermissionMixin, OneArticleMixin, TemplateView):
+    permission_required = "news.change_article"
     template_name = "news/article_detail.html"
 
+    def get_permission_object(self):
+        return self.article
+
     def get_context_data(self, **kwargs):
-        article = selectors.article_for_editor(network=self.network, pk=self.kwargs["pk"])
         return super().get_context_data(
-            article=article, preview=True, publish_form=PublishForm(), **kwargs
+            article=self.article,
+            preview=True,
+            is_published=selectors.is_published(article=self.article),
+            actions=PublishAction,
+            statuses=ArticleStatus,
+            **kwargs,
         )
 
 
-class ArticlePublishView(EditorMixin, FormView):
+class ArticlePublishView(NetworkPermissionMixin, OneArticleMixin, FormView):
     """Publish now, schedule, or take back to draft (POST only)."""
 
+    permission_required = "news.publish_article"
     form_class = PublishForm
     http_method_names = ["post"]
 
-    @cached_property
-    def article(self):
-        return selectors.article_for_editor(network=self.network, pk=self.kwargs["pk"])
+    def get_permission_object(self):
+        return self.article
 
     def form_valid(self, form):
-        action = form.cleaned_data["action"]
+        user, article = self.request.user, self.article
         try:
-            if action == "publish":
-                services.article_publish(article=self.article)
-                messages.success(self.request, _("The article is published."))
-            elif action == "schedule":
-                services.article_schedule(
-                    article=self.article, publish_at=form.cleaned_data["publish_at"]
-                )
-                messages.success(self.request, _("The article is scheduled."))
-            else:
-                services.article_unpublish(article=self.article)
-                messages.success(self.request, _("The article is a draft again."))
+            match form.cleaned_data["action"]:
+                case PublishAction.PUBLISH:
+                    services.article_publish(user=user, article=article)
+                    messages.success(self.request, _("The article is published."))
+                case PublishAction.SCHEDULE:
+                    services.article_schedule(
+                        user=user, article=article, publish_at=form.cleaned_data["publish_at"]
+                    )
+                    messages.success(self.request, _("The article is scheduled."))
+                case PublishAction.UNPUBLISH:
+                    services.article_unpublish(user=user, article=article)
+                    messages.success(self.request, _("The article is a draft again."))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(self.request, message)
@@ -192,8 +249,3 @@ class ArticlePublishView(EditorMixin, FormView):
             for message in errors:
                 messages.error(self.request, message)
         return HttpResponseRedirect(self.preview_url())
-
-    def preview_url(self):
-        return reverse(
-            "news:preview", kwargs={"network_slug": self.network.slug, "pk": self.article.pk}
-        )

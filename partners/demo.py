@@ -5,7 +5,7 @@ Everything is created with get-or-create on natural keys, so loading twice chang
 
 import datetime as dt
 
-from partners.enums import GroupKind, Phase, Role, Sector
+from partners.enums import DeadlinePurpose, GroupKind, Phase, Role, Sector
 from partners.models import (
     CityGroup,
     KeyDeadline,
@@ -165,9 +165,9 @@ STAGES = [
 ]  # fmt: skip
 
 DEADLINES = [
-    ("IAP roadmaps submitted", dt.date(2020, 12, 31)),
-    ("Small Scale Actions planned", dt.date(2021, 6, 30)),
-    ("Final Integrated Action Plans", dt.date(2022, 6, 30)),
+    ("IAP roadmaps submitted", dt.date(2020, 12, 31), DeadlinePurpose.IAP_ROADMAP),
+    ("Small Scale Actions planned", dt.date(2021, 6, 30), DeadlinePurpose.OTHER),
+    ("Final Integrated Action Plans", dt.date(2022, 6, 30), DeadlinePurpose.OTHER),
 ]
 
 #: (name, organisation, sector) for each city's local group; e-mails follow from the name.
@@ -200,8 +200,10 @@ def load_workplan(network):
             name=name,
             defaults={"phase": phase, "starts_on": starts, "ends_on": ends, "description": what},
         )
-    for title, due in DEADLINES:
-        KeyDeadline.objects.update_or_create(network=network, title=title, defaults={"due_on": due})
+    for title, due, purpose in DEADLINES:
+        KeyDeadline.objects.update_or_create(
+            network=network, title=title, defaults={"due_on": due, "purpose": purpose}
+        )
 
 
 def load_local_groups(partners):

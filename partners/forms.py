@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from .enums import GroupKind, Role
+from portal.forms import DATE, DatesInOrderMixin, VersionedFormMixin
+
+from .enums import DeadlinePurpose, GroupKind, Role
 from .models import (
+    ONE_ROADMAP_DEADLINE,
     CityGroup,
     Invitation,
     KeyDeadline,
@@ -16,8 +20,7 @@ from .models import (
     User,
     WorkplanStage,
 )
-from .roles import city_ids_in, memberships_of
-from .rules import is_coordinator
+from .selectors import invitation_scope
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -37,7 +40,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "job_title", "time_zone"]
 
 
-class PartnerProfileForm(forms.ModelForm):
+class PartnerProfileForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["time_zone", "description", "csr_challenge", "iap_focus"]
@@ -58,21 +61,16 @@ class InvitationForm(forms.ModelForm):
     def __init__(self, *args, network, inviter, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
-        cities = Partner.objects.filter(network=network)
-        if is_coordinator(inviter, network):
-            self.fields["partner"].queryset = cities
-        else:
-            own = city_ids_in(inviter, network.pk)
-            self.fields["partner"].queryset = cities.filter(
-                pk__in=[
-                    h.partner_id
-                    for h in memberships_of(inviter)
-                    if h.role == Role.CITY_COORDINATOR and h.partner_id in own
-                ]
-            )
+        scope = invitation_scope(user=inviter, network=network)
+        roles = [(role, label) for role, label in Role.choices if role in scope.roles]
+        self.fields["role"].choices = roles if len(roles) == 1 else [*BLANK_CHOICE_DASH, *roles]
+        cities = network.partners.all()
+        if scope.city_ids is not None:
+            self.fields["partner"].queryset = cities.filter(pk__in=scope.city_ids)
             self.fields["partner"].required = True
             self.fields["partner"].empty_label = None
-            self.fields["role"].choices = [(Role.CITY_TEAM_MEMBER, Role.CITY_TEAM_MEMBER.label)]
+        else:
+            self.fields["partner"].queryset = cities
         self.fields["partner"].help_text = _("Needed for city coordinators and team members.")
 
     def clean_email(self):
@@ -154,7 +152,7 @@ class MembershipForm(forms.ModelForm):
         self.fields["partner"].queryset = Partner.objects.filter(network=network)
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Stakeholder
         fields = ["name", "organisation", "sector", "email", "consent_to_contact", "is_active"]
@@ -181,7 +179,7 @@ class UlgMeetingForm(forms.ModelForm):
         model = UlgMeeting
         fields = ["held_on", "topic", "participants", "stakeholders_present", "notes"]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "held_on": DATE,
             "stakeholders_present": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -234,34 +232,70 @@ class NetworkPhaseForm(forms.ModelForm):
         widgets = {"theme": forms.Textarea(attrs={"rows": 2})}
 
 
-class WorkplanStageForm(forms.ModelForm):
+class WorkplanStageForm(DatesInOrderMixin, forms.ModelForm):
     class Meta:
         model = WorkplanStage
         fields = ["name", "phase", "starts_on", "ends_on", "description"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DATE,
+            "ends_on": DATE,
             "description": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The stage cannot end before it starts."))
-        return cleaned
 
 
 class KeyDeadlineForm(forms.ModelForm):
     class Meta:
         model = KeyDeadline
-        fields = ["title", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = ["title", "due_on", "purpose"]
+        widgets = {"due_on": DATE}
+
+
+class BaseDeadlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        roadmap = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("purpose") == DeadlinePurpose.IAP_ROADMAP
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if len(roadmap) > 1:
+            raise forms.ValidationError(ONE_ROADMAP_DEADLINE)
 
 
 StageFormSet = forms.inlineformset_factory(
     Network, WorkplanStage, form=WorkplanStageForm, extra=1, can_delete=True
 )
 DeadlineFormSet = forms.inlineformset_factory(
-    Network, KeyDeadline, form=KeyDeadlineForm, extra=1, can_delete=True
+    Network,
+    KeyDeadline,
+    form=KeyDeadlineForm,
+    formset=BaseDeadlineFormSet,
+    extra=1,
+    can_delete=True,
 )
+
+
+class WorkplanForms:
+    """The phase, the stages and the key deadlines of a network, edited on one page."""
+
+    def __init__(self, data=None, *, network):
+        self.phase = NetworkPhaseForm(data, instance=network, prefix="network")
+        self.stages = StageFormSet(data, instance=network, prefix="stages")
+        self.deadlines = DeadlineFormSet(data, instance=network, prefix="deadlines")
+
+    def is_valid(self) -> bool:
+        return all([self.phase.is_valid(), self.stages.is_valid(), self.deadlines.is_valid()])
+
+    def changes(self) -> dict:
+        """What to save and what to remove, for `services.workplan_save`."""
+        return {
+            "phase": {name: self.phase.cleaned_data[name] for name in self.phase._meta.fields},
+            "stages": self.stages.save(commit=False),
+            "removed_stages": self.stages.deleted_objects,
+            "deadlines": self.deadlines.save(commit=False),
+            "removed_deadlines": self.deadlines.deleted_objects,
+        }
+
+    def context(self) -> dict:
+        return {"phase_form": self.phase, "stages": self.stages, "deadlines": self.deadlines}

@@ -1,4 +1,4 @@
-"""The one permission mixin of every network page.
+"""The one permission mixin of every network page, and its twin for one's own account.
 
 Each view names its `permission_required` and, where the permission is about something
 other than the network, says what in `get_permission_object()`. Objects are fetched
@@ -42,5 +42,8 @@ class NetworkPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return super().get_context_data(**kwargs)
 
 
-#: Transitional name, removed once every view names its permission.
-NetworkMixin = NetworkPermissionMixin
+class OwnAccountMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """A page of the person's own account (profile, inbox): the permission is asked of them."""
+
+    def get_permission_object(self):
+        return self.request.user

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
 from portal.outbox import OutboxItem, OutboxStatus
+from portal.versioning import Versioned
 
 from .enums import COUNTRIES, DeadlinePurpose, GroupKind, InvitationStatus, Phase, Role, Sector
 
@@ -119,8 +121,10 @@ class Network(models.Model):
         return reverse("partners:network_home", kwargs={"network_slug": self.slug})
 
 
-class Partner(models.Model):
+class Partner(Versioned):
     """A partner city in one network."""
+
+    change_permission = "partners.change_partner"
 
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="partners"
@@ -212,16 +216,16 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()}{where}, {self.network}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.role in Role.city_roles() and not self.partner_id:
             raise ValidationError({"partner": _("City roles need a partner city.")})
         if self.partner_id and self.network_id and self.partner.network_id != self.network_id:
             raise ValidationError({"partner": _("This city belongs to another network.")})
 
 
-class Stakeholder(models.Model):
+class Stakeholder(Versioned):
     """A member of a city's URBACT Local Group (ULG)."""
+
+    change_permission = "partners.change_ulg"
 
     partner = models.ForeignKey(
         Partner,
@@ -257,6 +261,9 @@ class Stakeholder(models.Model):
     def __str__(self):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
+    def permission_object(self):
+        return self.partner
+
 
 class WorkplanStage(models.Model):
     """A stage of the network's workplan (Activation, Planning Actions …) with its dates."""
@@ -284,6 +291,9 @@ class WorkplanStage(models.Model):
         return self.name
 
 
+ONE_ROADMAP_DEADLINE = _("The network has one IAP roadmap deadline only.")
+
+
 class KeyDeadline(models.Model):
     """A date the whole network works towards, e.g. "IAP roadmaps submitted"."""
 
@@ -307,8 +317,9 @@ class KeyDeadline(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "purpose"],
-                condition=~Q(purpose="other"),
+                condition=~Q(purpose=DeadlinePurpose.OTHER),
                 name="one_deadline_per_purpose",
+                violation_error_message=ONE_ROADMAP_DEADLINE,
             ),
         ]
 
@@ -428,6 +439,11 @@ class Invitation(models.Model):
 
     def get_status_display(self):
         return self.status.label
+
+    @property
+    def is_settled(self) -> bool:
+        """Accepted or revoked: it can be neither resent nor revoked any more."""
+        return self.status in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED)
 
 
 class InvitationEmail(OutboxItem):

@@ -87,12 +87,18 @@ def roles_in(user, network_id: int | None) -> set[str]:
     return {h.role for h in memberships_of(user) if h.network_id == network_id}
 
 
-def city_ids_in(user, network_id: int | None) -> set[int]:
-    """The partner cities whose team the person belongs to in this network."""
+def holds(user, network_id: int | None, roles) -> bool:
+    """The person holds one of `roles` in the network."""
+    return not roles_in(user, network_id).isdisjoint(roles)
+
+
+def city_ids_in(user, network_id: int | None, roles=None) -> set[int]:
+    """The partner cities where the person holds one of `roles` (by default, a city role)."""
+    wanted = set(roles or Role.city_roles())
     return {
         h.partner_id
         for h in memberships_of(user)
-        if h.network_id == network_id and h.role in Role.city_roles() and h.partner_id
+        if h.network_id == network_id and h.role in wanted and h.partner_id
     }
 
 

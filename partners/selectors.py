@@ -1,7 +1,26 @@
-from django.db.models import QuerySet
+"""Reads of networks, cities and people; each `*_visible_to` is the one rule of who sees what."""
 
-from .models import Network, Notification, Partner
-from .roles import network_ids
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .enums import DeadlinePurpose, Role
+from .models import (
+    CityGroup,
+    Invitation,
+    KeyDeadline,
+    Membership,
+    Network,
+    Notification,
+    Partner,
+    Stakeholder,
+    UlgMeeting,
+    User,
+)
+from .roles import city_ids_in, holds, network_ids
 
 
 def networks_for(*, user) -> QuerySet[Network]:
@@ -11,13 +30,16 @@ def networks_for(*, user) -> QuerySet[Network]:
 
 def network_for(*, user, slug: str) -> Network:
     """One network the person belongs to; 404 for any other, so slugs reveal nothing."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(networks_for(user=user), slug=slug)
 
 
-def partners_of(*, network: Network) -> QuerySet[Partner]:
-    return network.partners.all()
+def network_by_slug(*, slug: str) -> Network:
+    """Any network, for the one public page of a network: accepting an invitation."""
+    return get_object_or_404(Network, slug=slug)
+
+
+def account_for_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
 
 
 def unread_count(*, user) -> int:
@@ -30,10 +52,6 @@ def notifications_for(*, user) -> QuerySet[Notification]:
 
 def partners_with_team(*, network: Network) -> QuerySet[Partner]:
     """Cities with their team (people and roles) in a fixed number of queries."""
-    from django.db.models import Prefetch
-
-    from .models import Membership
-
     return network.partners.prefetch_related(
         Prefetch(
             "memberships",
@@ -43,66 +61,98 @@ def partners_with_team(*, network: Network) -> QuerySet[Partner]:
 
 
 def partner_for(*, network: Network, slug: str) -> Partner:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(partners_with_team(network=network), slug=slug)
 
 
-def memberships_of_network(*, network: Network):
-    from .models import Membership
-
+def memberships_of_network(*, network: Network) -> QuerySet[Membership]:
     return Membership.objects.filter(network=network).select_related("user", "partner")
 
 
-def stakeholders_of(*, partner: Partner):
-    return partner.stakeholders.order_by("-is_active", "name")
+# URBACT Local Groups ---------------------------------------------------------------------
 
 
-def ulg_meetings_of(*, partner: Partner):
-    return partner.ulg_meetings.prefetch_related("stakeholders_present")
+def ulg_cities_visible_to(*, user, network: Network) -> QuerySet[Partner]:
+    """The cities whose local group a person may see: their own city's; all, for staff.
+
+    Stakeholders are people outside the portal, so another city's group stays with its
+    team and the people who run the network (the `partners.view_ulg` rule asks this)."""
+    cities = network.partners.all()
+    if holds(user, network.pk, Role.staff()):
+        return cities
+    return cities.filter(pk__in=city_ids_in(user, network.pk))
 
 
-def city_groups_of(*, network: Network, partner_ids=None):
-    from .models import CityGroup
+def stakeholders_visible_to(*, user, network: Network) -> QuerySet[Stakeholder]:
+    return Stakeholder.objects.filter(
+        partner__in=ulg_cities_visible_to(user=user, network=network)
+    ).order_by("-is_active", "name")
 
+
+def ulg_meetings_visible_to(*, user, network: Network) -> QuerySet[UlgMeeting]:
+    return UlgMeeting.objects.filter(
+        partner__in=ulg_cities_visible_to(user=user, network=network)
+    ).prefetch_related("stakeholders_present")
+
+
+# City pairs and clusters -----------------------------------------------------------------
+
+
+def city_groups_of(*, network: Network, partner_ids=None) -> QuerySet[CityGroup]:
     groups = CityGroup.objects.filter(network=network).prefetch_related("cities")
     if partner_ids is not None:
         groups = groups.filter(cities__in=list(partner_ids)).distinct()
     return groups
 
 
-def invitations_visible_to(*, user, network: Network):
-    """All of the network's invitations for its coordinator; a city's own for its coordinator."""
-    from .enums import Role
-    from .models import Invitation
-    from .roles import memberships_of
-    from .rules import is_coordinator
+# Invitations -----------------------------------------------------------------------------
 
-    invitations = Invitation.objects.filter(network=network).select_related("partner", "invited_by")
-    if is_coordinator(user, network):
+
+@dataclass(frozen=True)
+class InvitationScope:
+    """The roles and cities a person may invite to. `city_ids` None means any city."""
+
+    roles: tuple[str, ...]
+    city_ids: frozenset[int] | None
+
+    def allows(self, *, role: str, partner_id: int | None) -> bool:
+        return role in self.roles and (self.city_ids is None or partner_id in self.city_ids)
+
+    def filter(self, invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
+        invitations = invitations.filter(role__in=self.roles)
+        if self.city_ids is not None:
+            invitations = invitations.filter(partner__in=self.city_ids)
         return invitations
-    own = [
-        h.partner_id
-        for h in memberships_of(user)
-        if h.network_id == network.pk and h.role == Role.CITY_COORDINATOR
-    ]
-    return invitations.filter(partner__in=own, role=Role.CITY_TEAM_MEMBER)
 
 
-def city_team(*, partner: Partner) -> QuerySet:
+def invitation_scope(*, user, network: Network) -> InvitationScope:
+    """The network's coordinator invites anyone anywhere; a city coordinator invites team
+    members to their own city; nobody else invites. The form, the list and the
+    `partners.send_invitation` rule all ask this."""
+    if holds(user, network.pk, [Role.COORDINATOR]):
+        return InvitationScope(roles=tuple(Role.values), city_ids=None)
+    own = city_ids_in(user, network.pk, roles=[Role.CITY_COORDINATOR])
+    if own:
+        return InvitationScope(roles=(Role.CITY_TEAM_MEMBER,), city_ids=frozenset(own))
+    return InvitationScope(roles=(), city_ids=frozenset())
+
+
+def invitations_visible_to(*, user, network: Network) -> QuerySet[Invitation]:
+    invitations = Invitation.objects.filter(network=network).select_related("partner", "invited_by")
+    return invitation_scope(user=user, network=network).filter(invitations)
+
+
+# People of other apps --------------------------------------------------------------------
+
+
+def city_team(*, partner: Partner) -> QuerySet[User]:
     """The active people of one city's team: its coordinator and members."""
-    from .enums import Role
-    from .models import User
-
     return User.objects.filter(
         memberships__partner=partner, memberships__role__in=Role.city_roles(), is_active=True
     ).distinct()
 
 
-def people_with_roles(*, network: Network, roles) -> QuerySet:
+def people_with_roles(*, network: Network, roles) -> QuerySet[User]:
     """The active people who hold one of `roles` in the network."""
-    from .models import User
-
     return User.objects.filter(
         memberships__network=network, memberships__role__in=list(roles), is_active=True
     ).distinct()
@@ -110,9 +160,6 @@ def people_with_roles(*, network: Network, roles) -> QuerySet:
 
 def roadmap_deadline(*, network: Network):
     """The date the network's cities submit their IAP roadmaps by, or None."""
-    from .enums import DeadlinePurpose
-    from .models import KeyDeadline
-
     return (
         KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
         .values_list("due_on", flat=True)

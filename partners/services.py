@@ -1,4 +1,8 @@
-"""Changes to people and notifications. Other apps call `notify` to reach people."""
+"""Changes to networks, cities and people. Other apps call `notify` to reach people.
+
+Each function that a page calls takes the acting `user` and asks the rule of its target
+before it changes anything, so that a view, the admin or a command can call it alike.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,33 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal import outbox
 from portal.outbox import OutboxStatus
+from portal.versioning import save_versioned
 
+from .enums import DeadlinePurpose
 from .models import (
     CityGroup,
     Invitation,
     InvitationEmail,
+    KeyDeadline,
     Membership,
+    Network,
     Notification,
     NotificationEmail,
+    Partner,
+    Stakeholder,
+    UlgMeeting,
     User,
+    WorkplanStage,
 )
 from .roles import forget_memberships
 
@@ -70,11 +84,28 @@ def notification_message(notification: Notification) -> EmailMessage:
     )
 
 
+def _require(user: User, permission: str, obj) -> None:
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
 def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the person's own notifications read (all of them, or those named)."""
+    _require(user, "partners.read_own_notifications", user)
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
+
+
+def profile_save(*, user: User, data: dict) -> User:
+    """The person's own name, job title and time zone."""
+    _require(user, "partners.change_own_profile", user)
+    for name, value in data.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user.save(update_fields=list(data))
+    return user
 
 
 def membership_grant(*, user: User, network, role: str, partner=None) -> Membership:
@@ -111,48 +142,56 @@ def invitation_link(invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invitation_create(
-    *, network, invited_by: User, email: str, role: str, partner=None
-) -> Invitation:
+def invitation_create(*, user: User, network, email: str, role: str, partner=None) -> Invitation:
+    """Invite someone by e-mail; the e-mail leaves after commit (or with the next sweep)."""
     invitation = Invitation(
         network=network,
         partner=partner,
         email=User.objects.normalize_email(email).lower(),
         role=role,
-        invited_by=invited_by,
+        invited_by=user,
         nonce=secrets.token_urlsafe(24),
         expires_at=timezone.now() + INVITATION_VALID_FOR,
     )
+    _require(user, "partners.send_invitation", invitation)
     invitation.full_clean()
     invitation.save()
     outbox.send_soon([InvitationEmail.objects.create(invitation=invitation)])
     return invitation
 
 
-@transaction.atomic
-def invitation_resend(*, invitation: Invitation) -> Invitation:
-    """A fresh link, valid for another 7 days; the old link stops working."""
+def _invitation_locked(user: User, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at or invitation.revoked_at:
+    _require(user, "partners.send_invitation", invitation)
+    return invitation
+
+
+def _cancel_pending_emails(invitation: Invitation) -> None:
+    invitation.emails.filter(status=OutboxStatus.PENDING).update(status=OutboxStatus.CANCELLED)
+
+
+@transaction.atomic
+def invitation_resend(*, user: User, invitation: Invitation) -> Invitation:
+    """A fresh link, valid for another 7 days; the old link stops working."""
+    invitation = _invitation_locked(user, invitation)
+    if invitation.is_settled:
         raise InvitationError("used" if invitation.accepted_at else "revoked")
     invitation.nonce = secrets.token_urlsafe(24)
     invitation.expires_at = timezone.now() + INVITATION_VALID_FOR
     invitation.save(update_fields=["nonce", "expires_at"])
-    invitation.emails.filter(status=OutboxStatus.PENDING).update(status=OutboxStatus.CANCELLED)
+    _cancel_pending_emails(invitation)
     outbox.send_soon([InvitationEmail.objects.create(invitation=invitation)])
     return invitation
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.accepted_at and not invitation.revoked_at:
+def invitation_revoke(*, user: User, invitation: Invitation) -> Invitation:
+    invitation = _invitation_locked(user, invitation)
+    if not invitation.is_settled:
         invitation.revoked_at = timezone.now()
         invitation.nonce = ""
         invitation.save(update_fields=["revoked_at", "nonce"])
-        invitation.emails.filter(status=OutboxStatus.PENDING).update(
-            status=OutboxStatus.CANCELLED
-        )
+        _cancel_pending_emails(invitation)
     return invitation
 
 
@@ -221,7 +260,10 @@ def invitation_message(invitation: Invitation) -> EmailMessage:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, partner=None) -> Membership:
+def membership_change_role(
+    *, user: User, membership: Membership, role: str, partner=None
+) -> Membership:
+    _require(user, "partners.manage_memberships", membership.network)
     membership.role = role
     membership.partner = partner
     membership.full_clean()
@@ -230,35 +272,101 @@ def membership_change_role(*, membership: Membership, role: str, partner=None) -
     return membership
 
 
-def membership_remove(*, membership: Membership) -> None:
+@transaction.atomic
+def membership_remove(*, user: User, membership: Membership) -> None:
+    _require(user, "partners.manage_memberships", membership.network)
     membership.delete()
     forget_memberships(membership.user)
+
+
+# Cities and their local groups -----------------------------------------------------------
+
+
+def partner_profile_save(*, user: User, partner: Partner, data: dict, version) -> Partner:
+    """The city's profile; refused with `ConflictError` if someone saved it meanwhile."""
+    return save_versioned(obj=partner, user=user, data=data, version=version)
+
+
+def stakeholder_save(*, user: User, stakeholder: Stakeholder, data: dict, version) -> Stakeholder:
+    """Add a stakeholder (no pk yet) or change one; a stale change raises `ConflictError`."""
+    return save_versioned(obj=stakeholder, user=user, data=data, version=version)
+
+
+@transaction.atomic
+def ulg_meeting_save(*, user: User, meeting: UlgMeeting, data: dict) -> UlgMeeting:
+    """Record a meeting of a city's local group (no pk yet) or change one."""
+    _require(user, "partners.change_ulg", meeting.partner)
+    present = list(data.pop("stakeholders_present", []))
+    if any(s.partner_id != meeting.partner_id for s in present):
+        raise ValidationError(_("Only the city's own stakeholders can be marked present."))
+    for name, value in data.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    meeting.stakeholders_present.set(present)
+    return meeting
 
 
 # City pairs and clusters -----------------------------------------------------------------
 
 
 @transaction.atomic
-def city_group_save(*, group: CityGroup, cities) -> CityGroup:
+def city_group_save(*, user: User, group: CityGroup, data: dict) -> CityGroup:
+    """Pair or cluster cities of the group's network (a new group has no pk yet)."""
+    _require(user, "partners.manage_city_groups", group.network)
+    cities = list(data.pop("cities"))
+    if any(city.network_id != group.network_id for city in cities):
+        raise ValidationError(_("A pair or cluster joins cities of one network."))
+    for name, value in data.items():
+        setattr(group, name, value)
     group.full_clean()
     group.save()
     group.cities.set(cities)
     return group
 
 
-# Key deadlines ---------------------------------------------------------------------------
+@transaction.atomic
+def city_group_delete(*, user: User, group: CityGroup) -> None:
+    _require(user, "partners.manage_city_groups", group.network)
+    group.delete()
+
+
+# Workplan and key deadlines --------------------------------------------------------------
+
+
+@transaction.atomic
+def workplan_save(
+    *,
+    user: User,
+    network: Network,
+    phase: dict,
+    stages: Iterable[WorkplanStage] = (),
+    removed_stages: Iterable[WorkplanStage] = (),
+    deadlines: Iterable[KeyDeadline] = (),
+    removed_deadlines: Iterable[KeyDeadline] = (),
+) -> Network:
+    """The network's phase and theme, its workplan stages and its key deadlines at once."""
+    _require(user, "partners.change_workplan", network)
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    for name, value in phase.items():
+        setattr(network, name, value)
+    network.full_clean()
+    network.save(update_fields=list(phase))
+    for rows, removed in ((stages, removed_stages), (deadlines, removed_deadlines)):
+        for row in removed:
+            if row.network_id == network.pk:
+                row.delete()
+        for row in rows:
+            row.network = network
+            row.full_clean()
+            row.save()
+    return network
 
 
 @transaction.atomic
 def roadmap_deadline_set(*, user: User, network, due_on) -> None:
     """The one date by which the network's cities submit their IAP roadmaps (None: none)."""
-    from django.core.exceptions import PermissionDenied
-
-    from .enums import DeadlinePurpose
-    from .models import KeyDeadline
-
-    if not user.has_perm("partners.change_workplan", network):
-        raise PermissionDenied
+    _require(user, "partners.change_workplan", network)
     rows = KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
     if due_on is None:
         rows.delete()

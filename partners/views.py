@@ -1,50 +1,44 @@
+"""Pages of networks, cities and people: a form in, one service call, a redirect out."""
+
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import (
-    CreateView,
-    FormView,
-    ListView,
-    TemplateView,
-    UpdateView,
-    View,
-)
+from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
+
+from portal.panels import render_panels
+from portal.views import VersionedFormViewMixin
 
 from . import selectors, services
 from .forms import (
     AcceptInvitationForm,
     CityGroupForm,
-    DeadlineFormSet,
     InvitationForm,
     MembershipForm,
-    NetworkPhaseForm,
     PartnerProfileForm,
     ProfileForm,
-    StageFormSet,
     StakeholderForm,
     UlgMeetingForm,
+    WorkplanForms,
 )
-from .mixins import NetworkMixin, NetworkPermissionMixin
-from .models import Network, User
-from portal.panels import render_panels
+from .mixins import NetworkPermissionMixin, OwnAccountMixin
+from .models import CityGroup, Stakeholder, UlgMeeting
 from .roles import city_ids_in
 
 
-class NetworkHomeView(NetworkMixin, TemplateView):
+class NetworkHomeView(NetworkPermissionMixin, TemplateView):
+    permission_required = "partners.view_network"
     template_name = "partners/network_home.html"
 
     def get_context_data(self, **kwargs):
         my_cities = city_ids_in(self.request.user, self.network.pk)
         return super().get_context_data(
-            partners=selectors.partners_of(network=self.network),
+            partners=self.network.partners.all(),
             stages=self.network.stages.all(),
             deadlines=self.network.deadlines.all(),
             today=timezone.localdate(),
@@ -62,38 +56,25 @@ class WorkplanEditView(NetworkPermissionMixin, TemplateView):
     permission_required = "partners.change_workplan"
     template_name = "partners/workplan_form.html"
 
-    def forms(self):
-        data = self.request.POST if self.request.method == "POST" else None
-        return (
-            NetworkPhaseForm(data, instance=self.network, prefix="network"),
-            StageFormSet(data, instance=self.network, prefix="stages"),
-            DeadlineFormSet(data, instance=self.network, prefix="deadlines"),
-        )
-
     def get(self, request, *args, **kwargs):
-        phase, stages, deadlines = self.forms()
-        return self.render_to_response(
-            self.get_context_data(phase_form=phase, stages=stages, deadlines=deadlines)
-        )
+        forms = WorkplanForms(network=self.network)
+        return self.render_to_response(self.get_context_data(**forms.context()))
 
     def post(self, request, *args, **kwargs):
-        phase, stages, deadlines = self.forms()
-        if phase.is_valid() and stages.is_valid() and deadlines.is_valid():
-            with transaction.atomic():
-                phase.save()
-                stages.save()
-                deadlines.save()
-            messages.success(request, _("The workplan has been saved."))
-            return HttpResponseRedirect(self.network.get_absolute_url())
-        return self.render_to_response(
-            self.get_context_data(phase_form=phase, stages=stages, deadlines=deadlines)
-        )
+        forms = WorkplanForms(request.POST, network=self.network)
+        if not forms.is_valid():
+            return self.render_to_response(self.get_context_data(**forms.context()))
+        services.workplan_save(user=request.user, network=self.network, **forms.changes())
+        messages.success(request, _("The workplan has been saved."))
+        return HttpResponseRedirect(self.network.get_absolute_url())
 
 
 # Partner cities --------------------------------------------------------------------------
 
 
 class PartnerMixin(NetworkPermissionMixin):
+    """A page about one city of the network; the permission is asked of the city."""
+
     permission_required = "partners.view_partner"
 
     @cached_property
@@ -107,7 +88,8 @@ class PartnerMixin(NetworkPermissionMixin):
         return super().get_context_data(partner=self.partner, **kwargs)
 
 
-class PartnerListView(NetworkMixin, ListView):
+class PartnerListView(NetworkPermissionMixin, ListView):
+    permission_required = "partners.view_network"
     template_name = "partners/partner_list.html"
     context_object_name = "partners"
 
@@ -116,20 +98,32 @@ class PartnerListView(NetworkMixin, ListView):
 
 
 class PartnerDetailView(PartnerMixin, TemplateView):
+    permission_required = "partners.view_partner"
     template_name = "partners/partner_detail.html"
 
 
-class PartnerEditView(PartnerMixin, UpdateView):
+class PartnerEditView(PartnerMixin, VersionedFormViewMixin, FormView):
     permission_required = "partners.change_partner"
     form_class = PartnerProfileForm
     template_name = "partners/partner_form.html"
 
-    def get_object(self, queryset=None):
-        return self.partner
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.partner}
 
     def form_valid(self, form):
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.partner_profile_save(
+                user=self.request.user,
+                partner=self.partner,
+                data=form.data_fields(),
+                version=form.cleaned_data["version"],
+            ),
+        )
+        if conflict:
+            return conflict
         messages.success(self.request, _("The city profile has been saved."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.partner.get_absolute_url())
 
 
 # People and roles ------------------------------------------------------------------------
@@ -160,6 +154,7 @@ class MembershipMixin(NetworkPermissionMixin):
 
 
 class MembershipEditView(MembershipMixin, FormView):
+    permission_required = "partners.manage_memberships"
     form_class = MembershipForm
     template_name = "partners/membership_form.html"
 
@@ -172,6 +167,7 @@ class MembershipEditView(MembershipMixin, FormView):
     def form_valid(self, form):
         try:
             services.membership_change_role(
+                user=self.request.user,
                 membership=self.membership,
                 role=form.cleaned_data["role"],
                 partner=form.cleaned_data["partner"],
@@ -184,10 +180,11 @@ class MembershipEditView(MembershipMixin, FormView):
 
 
 class MembershipRemoveView(MembershipMixin, View):
+    permission_required = "partners.manage_memberships"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.membership_remove(membership=self.membership)
+        services.membership_remove(user=request.user, membership=self.membership)
         messages.success(request, _("The role has been removed."))
         return HttpResponseRedirect(self.people_url())
 
@@ -216,7 +213,7 @@ class InvitationCreateView(NetworkPermissionMixin, FormView):
     def form_valid(self, form):
         try:
             invitation = services.invitation_create(
-                network=self.network, invited_by=self.request.user, **form.cleaned_data
+                user=self.request.user, network=self.network, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -241,13 +238,13 @@ class InvitationActionView(NetworkPermissionMixin, View):
             pk=kwargs["pk"],
         )
         if self.action == "revoke":
-            services.invitation_revoke(invitation=invitation)
+            services.invitation_revoke(user=request.user, invitation=invitation)
             messages.success(
                 request, _("The invitation has been revoked; its link no longer works.")
             )
         else:
             try:
-                services.invitation_resend(invitation=invitation)
+                services.invitation_resend(user=request.user, invitation=invitation)
             except services.InvitationError:
                 messages.error(request, _("This invitation was already used or revoked."))
             else:
@@ -270,20 +267,23 @@ INVITATION_PROBLEMS = {
 
 
 class InvitationAcceptView(FormView):
-    """The invited person sets a password (or uses their account) and lands in the network."""
+    """The invited person sets a password (or uses their account) and lands in the network.
 
+    Public on purpose: the signed link is the permission, and it works once."""
+
+    public = True
     template_name = "partners/invitation_accept.html"
     form_class = AcceptInvitationForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.network = get_object_or_404(Network, slug=kwargs["network_slug"])
+        self.network = selectors.network_by_slug(slug=kwargs["network_slug"])
         try:
             self.invitation = services.invitation_from_token(
                 token=kwargs["token"], network=self.network
             )
         except services.InvitationError as problem:
             return self.problem(problem.reason)
-        self.existing = User.objects.filter(email__iexact=self.invitation.email).first()
+        self.existing = selectors.account_for_email(email=self.invitation.email)
         return super().dispatch(request, *args, **kwargs)
 
     def problem(self, reason):
@@ -334,64 +334,123 @@ class InvitationAcceptView(FormView):
 # URBACT Local Group ----------------------------------------------------------------------
 
 
-class UlgView(PartnerMixin, TemplateView):
+class UlgMixin(PartnerMixin):
+    """A page of one city's local group: another city's group is a 404, not a 403."""
+
+    @cached_property
+    def partner(self):
+        return get_object_or_404(
+            selectors.ulg_cities_visible_to(user=self.request.user, network=self.network),
+            slug=self.kwargs["partner_slug"],
+        )
+
+
+class UlgView(UlgMixin, TemplateView):
     permission_required = "partners.view_ulg"
     template_name = "partners/ulg.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         return super().get_context_data(
-            stakeholders=selectors.stakeholders_of(partner=self.partner),
-            ulg_meetings=selectors.ulg_meetings_of(partner=self.partner),
+            stakeholders=selectors.stakeholders_visible_to(user=user, network=self.network).filter(
+                partner=self.partner
+            ),
+            ulg_meetings=selectors.ulg_meetings_visible_to(user=user, network=self.network).filter(
+                partner=self.partner
+            ),
             **kwargs,
         )
 
 
-class UlgFormMixin(PartnerMixin):
+class UlgFormMixin(UlgMixin):
     permission_required = "partners.change_ulg"
     template_name = "partners/ulg_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "partner": self.partner}
+        return {**super().get_form_kwargs(), "partner": self.partner, "instance": self.object}
 
-    def get_success_url(self):
-        return reverse("partners:ulg", args=[self.network.slug, self.partner.slug])
+    def done(self):
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(
+            reverse("partners:ulg", args=[self.network.slug, self.partner.slug])
+        )
+
+
+class StakeholderFormMixin(UlgFormMixin, VersionedFormViewMixin):
+    form_class = StakeholderForm
 
     def form_valid(self, form):
-        form.instance.partner = self.partner
-        messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
+        conflict = self.save_or_conflict(
+            form,
+            lambda: services.stakeholder_save(
+                user=self.request.user,
+                stakeholder=self.object,
+                data=form.data_fields(),
+                version=form.cleaned_data["version"],
+            ),
+        )
+        return conflict or self.done()
 
 
-class StakeholderCreateView(UlgFormMixin, CreateView):
-    form_class = StakeholderForm
+class StakeholderCreateView(StakeholderFormMixin, FormView):
+    permission_required = "partners.change_ulg"
     heading = _("Add a stakeholder")
 
+    @cached_property
+    def object(self):
+        return Stakeholder(partner=self.partner)
 
-class StakeholderEditView(UlgFormMixin, UpdateView):
-    form_class = StakeholderForm
+
+class StakeholderEditView(StakeholderFormMixin, FormView):
+    permission_required = "partners.change_ulg"
     heading = _("Edit a stakeholder")
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.partner.stakeholders, pk=self.kwargs["pk"])
+    @cached_property
+    def object(self):
+        return get_object_or_404(
+            selectors.stakeholders_visible_to(user=self.request.user, network=self.network),
+            partner=self.partner,
+            pk=self.kwargs["pk"],
+        )
 
 
-class UlgMeetingCreateView(UlgFormMixin, CreateView):
+class UlgMeetingFormMixin(UlgFormMixin):
     form_class = UlgMeetingForm
+
+    def form_valid(self, form):
+        services.ulg_meeting_save(
+            user=self.request.user, meeting=self.object, data=dict(form.cleaned_data)
+        )
+        return self.done()
+
+
+class UlgMeetingCreateView(UlgMeetingFormMixin, FormView):
+    permission_required = "partners.change_ulg"
     heading = _("Record a ULG meeting")
 
+    @cached_property
+    def object(self):
+        return UlgMeeting(partner=self.partner)
 
-class UlgMeetingEditView(UlgFormMixin, UpdateView):
-    form_class = UlgMeetingForm
+
+class UlgMeetingEditView(UlgMeetingFormMixin, FormView):
+    permission_required = "partners.change_ulg"
     heading = _("Edit a ULG meeting")
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.partner.ulg_meetings, pk=self.kwargs["pk"])
+    @cached_property
+    def object(self):
+        return get_object_or_404(
+            selectors.ulg_meetings_visible_to(user=self.request.user, network=self.network),
+            partner=self.partner,
+            pk=self.kwargs["pk"],
+        )
 
 
 # City pairs and clusters -----------------------------------------------------------------
 
 
-class CityGroupListView(NetworkMixin, ListView):
+class CityGroupListView(NetworkPermissionMixin, ListView):
+    permission_required = "partners.view_network"
     template_name = "partners/city_group_list.html"
     context_object_name = "groups"
 
@@ -400,30 +459,41 @@ class CityGroupListView(NetworkMixin, ListView):
 
 
 class CityGroupFormMixin(NetworkPermissionMixin):
-    permission_required = "partners.manage_city_groups"
     form_class = CityGroupForm
     template_name = "partners/city_group_form.html"
 
-    def get_permission_object(self):
-        return self.network
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "network": self.network}
+        return {**super().get_form_kwargs(), "network": self.network, "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        saved = self.object if self.object.pk else None
+        return super().get_context_data(object=saved, **kwargs)
 
     def form_valid(self, form):
-        group = form.save(commit=False)
-        group.network = self.network
-        services.city_group_save(group=group, cities=form.cleaned_data["cities"])
+        try:
+            services.city_group_save(
+                user=self.request.user, group=self.object, data=dict(form.cleaned_data)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(reverse("partners:city_groups", args=[self.network.slug]))
 
 
-class CityGroupCreateView(CityGroupFormMixin, CreateView):
-    pass
+class CityGroupCreateView(CityGroupFormMixin, FormView):
+    permission_required = "partners.manage_city_groups"
+
+    @cached_property
+    def object(self):
+        return CityGroup(network=self.network)
 
 
-class CityGroupEditView(CityGroupFormMixin, UpdateView):
-    def get_object(self, queryset=None):
+class CityGroupEditView(CityGroupFormMixin, FormView):
+    permission_required = "partners.manage_city_groups"
+
+    @cached_property
+    def object(self):
         return get_object_or_404(
             selectors.city_groups_of(network=self.network), pk=self.kwargs["pk"]
         )
@@ -435,12 +505,16 @@ class CityGroupDeleteView(NetworkPermissionMixin, View):
 
     def post(self, request, *args, **kwargs):
         group = get_object_or_404(selectors.city_groups_of(network=self.network), pk=kwargs["pk"])
-        group.delete()
+        services.city_group_delete(user=request.user, group=group)
         messages.success(request, _("The group has been removed."))
         return HttpResponseRedirect(reverse("partners:city_groups", args=[self.network.slug]))
 
 
-class ProfileView(LoginRequiredMixin, UpdateView):
+# The person's own account ----------------------------------------------------------------
+
+
+class ProfileView(OwnAccountMixin, UpdateView):
+    permission_required = "partners.change_own_profile"
     form_class = ProfileForm
     template_name = "partners/profile.html"
     success_url = reverse_lazy("profile")
@@ -449,11 +523,13 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form):
+        services.profile_save(user=self.request.user, data=form.cleaned_data)
         messages.success(self.request, _("Your profile has been saved."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(OwnAccountMixin, ListView):
+    permission_required = "partners.read_own_notifications"
     template_name = "partners/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 25
@@ -462,7 +538,8 @@ class NotificationListView(LoginRequiredMixin, ListView):
         return selectors.notifications_for(user=self.request.user)
 
 
-class NotificationMarkReadView(LoginRequiredMixin, View):
+class NotificationMarkReadView(OwnAccountMixin, View):
+    permission_required = "partners.read_own_notifications"
     http_method_names = ["post"]
 
     def post(self, request):

@@ -131,12 +131,14 @@ def _deliver(item: OutboxItem, *, now) -> str:
     return OutboxStatus.SENT
 
 
-def send_pending(*, models: Iterable[type[OutboxItem]] | None = None, now=None, limit=500) -> Counter:
+def send_pending(
+    *, models: Iterable[type[OutboxItem]] | None = None, now=None, limit: int = 500
+) -> Counter:
     """Send every due row, each once; a row that fails is tried again by the next sweep."""
     counts: Counter = Counter()
     for model in models or outbox_models():
         tried: list[int] = []
-        for _ in range(limit):
+        for _attempt in range(limit):
             outcome = send_one(model, now=now, exclude=tried)
             if outcome is None:
                 break

@@ -15,4 +15,3 @@ def send_outbox_item(label: str, pk: int) -> str | None:
 def send_pending_mail() -> dict:
     """Beat sweep: every e-mail still due, of every kind (the broker may have been down)."""
     return dict(outbox.send_pending())
-

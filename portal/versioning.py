@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,5 +89,5 @@ def in_words(obj: models.Model, names) -> list[tuple[str, str]]:
             text = ""
         else:
             text = str(value)
-        pairs.append((str(field.verbose_name).capitalize(), text))
+        pairs.append((capfirst(str(field.verbose_name)), text))
     return pairs

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from .versioning import ConflictError, in_words, save_versioned
 
 CONFLICT = _(
-    "Someone else saved this in the meantime. What is saved now is shown below; your "
+    "Someone else saved this in the meantime. What is saved now is shown above; your "
     "input is kept in the form. Compare, then save again."
 )
 
@@ -25,6 +25,8 @@ class VersionedFormViewMixin:
         return None
 
     def render_conflict(self, form, current):
+        form.data = form.data.copy()  # the next save is made against what is saved now
+        form.data[form.add_prefix("version")] = current.version
         form.add_error(None, CONFLICT)
         names = [name for name in form._meta.fields if name in form.fields]
         return self.render_to_response(

@@ -6,14 +6,19 @@ own city and coordinator. Each role fixture is a user who holds exactly that rol
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.test import Client
 
 from partners.enums import Role
+from tests import test_url_coverage as url_coverage
 from tests.factories import PASSWORD, MembershipFactory, NetworkFactory, PartnerFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DESELECTED = pytest.StashKey[list]()
+UNREQUESTED = pytest.StashKey[list]()
 
 
 def pytest_configure(config):
@@ -21,6 +26,43 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    url_coverage.RUN.start()
+    config.stash[DESELECTED] = []
+
+
+def pytest_deselected(items):
+    """Remember what `-m` or `--deselect` left out: the URL guard needs the whole suite."""
+    if items:
+        config = items[0].config
+        config.stash[DESELECTED] += [{mark.name for mark in item.iter_markers()} for item in items]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After a run of the whole suite, fail when a page of ours was never requested."""
+    config = session.config
+    whole = url_coverage.whole_suite(
+        args=[str(config.invocation_params.dir / arg) for arg in config.args],
+        testpaths=[str(config.rootpath / path) for path in config.getini("testpaths")],
+        keyword=config.option.keyword,
+        deselected=config.stash.get(DESELECTED, []),
+        stopped=bool(session.shouldstop or session.shouldfail),
+        collect_only=config.option.collectonly,
+    )
+    ran = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+    config.stash[UNREQUESTED] = url_coverage.RUN.missing() if whole and ran else []
+    if config.stash[UNREQUESTED]:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    unrequested = config.stash.get(UNREQUESTED, [])
+    if unrequested:
+        terminalreporter.write_sep("=", "URL patterns no test requested", red=True)
+        for name in unrequested:
+            terminalreporter.write_line(f"  {name}")
+        terminalreporter.write_line(
+            "Each page needs a test that opens it (a row of its app's permission table)."
+        )
 
 
 @pytest.fixture
@@ -152,30 +194,98 @@ def password():
     return PASSWORD
 
 
-@pytest.fixture(scope="session")
-def celery_test_queue():
-    """A queue of this test run's own, so parallel runs on one Redis never share tasks."""
+def _queue_name():
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@contextmanager
+def _celery_conf(app, **changes):
+    """Set these Celery settings for a while, then put back what was there."""
+    before = {key: app.conf[key] for key in changes}
+    app.conf.update(changes)
+    try:
+        yield
+    finally:
+        app.conf.update(before)
+
+
+@contextmanager
+def _queue_deleted_afterwards(app, name):
+    """Tasks a test left in its queue go with it, instead of waiting in Redis."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        yield
+    finally:
+        try:
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1)
+                connection.default_channel.queue_delete(name)
+        except OperationalError:
+            pass  # no broker: nothing was queued there either
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_unread_queue():
+    """Tasks queued outside a worker test go to a queue of this run that nothing reads.
+
+    Otherwise they would reach the `celery` queue of the Redis the test run shares, and a
+    worker serving a development site would take them.
+    """
     from cities4csr.celery import app
 
-    name = f"test-{uuid.uuid4().hex[:12]}"
-    app.conf.task_default_queue = name
-    return name
+    name = _queue_name()
+    with _celery_conf(app, task_default_queue=name), _queue_deleted_afterwards(app, name):
+        yield name
+
+
+@contextmanager
+def _logging_left_alone():
+    """Keep the worker from taking over the root logger (pytest's capture, `caplog`)."""
+    from celery import _state, signals
+
+    def keep_logging(**kwargs):
+        return None
+
+    environ = dict(os.environ)
+    join_will_block = _state.task_join_will_block()
+    signals.setup_logging.connect(keep_logging, weak=False)
+    try:
+        yield
+    finally:
+        signals.setup_logging.disconnect(keep_logging)
+        _state._set_task_join_will_block(join_will_block)
+        for key in set(os.environ) - set(environ):
+            del os.environ[key]
+        os.environ.update(environ)
 
 
 @pytest.fixture
-def celery_worker(celery_test_queue, transactional_db, settings):
-    """A real Celery worker thread consuming from the real Redis broker.
+def celery_worker(request, transactional_db):
+    """A real Celery worker thread consuming a queue of its own from the real Redis broker.
 
-    Tests that use it must be transactional so the worker thread sees their rows.
+    Only for the few smoke tests marked `@pytest.mark.celery`; the others send e-mail
+    through the sweep (`portal.outbox.send_pending()`). Tests that use it are transactional
+    so that the worker thread sees their rows. Every setting it changes is put back.
     """
+    if request.node.get_closest_marker("celery") is None:
+        pytest.fail(
+            f"{request.node.nodeid} uses a real Celery worker: mark it @pytest.mark.celery",
+            pytrace=False,
+        )
     from celery.contrib.testing.worker import start_worker
 
     from cities4csr.celery import app
 
-    app.conf.task_always_eager = False
-    with start_worker(
-        app, perform_ping_check=False, pool="threads", concurrency=4, queues=[celery_test_queue]
-    ) as worker:
+    name = _queue_name()
+    with (
+        _celery_conf(app, task_default_queue=name, task_always_eager=False),
+        _logging_left_alone(),
+        _queue_deleted_afterwards(app, name),
+        start_worker(
+            app, perform_ping_check=False, pool="threads", concurrency=4, queues=[name]
+        ) as worker,
+    ):
         yield worker
 
 

@@ -1,50 +1,161 @@
-"""Every page of the portal has a row in some app's permission table.
+"""Every page of the portal is requested by some test, as Zulip checks.
 
-Each app's `tests/<app>/test_permissions*.py` lists the URL names it checks in
-`COVERED_URL_NAMES`; a new URL without its row makes this test fail.
+`tests/conftest.py` starts `RUN` before the first test: it records the URL pattern of every
+request the run handles, through the test client or the live server the browser tests
+drive. At the end of a run of the whole suite, a named pattern nobody requested fails the
+run (see `pytest_sessionfinish` there). A new page therefore cannot land without a test
+that opens it. The tests below check the recording and the sum themselves, so that the
+guard cannot pass by seeing nothing.
 """
 
-import importlib
-import pkgutil
+import threading
+import urllib.request
 from pathlib import Path
 
-from django.urls import URLPattern, URLResolver, get_resolver
+import pytest
+from django.core.handlers.wsgi import get_path_info
+from django.core.signals import request_started
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
-TESTS = Path(__file__).resolve().parent
-OUR_NAMESPACES = {"partners", "meetings", "iap", "news"}
-#: Pages outside the apps' tables, checked in tests/partners/test_accounts.py and test_pages.py
-FOUNDATION_PAGES = {
-    "home", "login", "logout", "password_change", "password_change_done", "password_reset",
-    "password_reset_done", "password_reset_confirm", "password_reset_complete", "profile",
-    "notifications", "notifications_mark_read",
-}  # fmt: skip
+#: Namespaces whose pages are Django's own, not the portal's.
+NOT_OURS = {"admin"}
 
 
-def url_names(resolver=None, namespace=""):
+def named_patterns(resolver=None, namespace=""):
+    """(full name, pattern) of every named URL pattern of the portal, e.g. `iap:roadmap`."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            if ns in {"admin"}:
+            if entry.namespace in NOT_OURS:
                 continue
-            yield from url_names(entry, f"{namespace}{ns}:" if ns else namespace)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_patterns(entry, inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
+            yield f"{namespace}{entry.name}", entry
 
 
-def covered():
-    names = set(FOUNDATION_PAGES)
-    for module in pkgutil.walk_packages([str(TESTS)], prefix="tests."):
-        if module.name.rsplit(".", 1)[-1].startswith("test_permissions"):
-            names |= set(getattr(importlib.import_module(module.name), "COVERED_URL_NAMES", ()))
-    return names
+def url_names():
+    return [name for name, _pattern in named_patterns()]
 
 
-def test_every_url_has_a_permission_row():
-    ours = {
-        name
-        for name in url_names()
-        if name in FOUNDATION_PAGES or name.split(":", 1)[0] in OUR_NAMESPACES
+class UrlRecorder:
+    """Which URL patterns the handled requests resolved to."""
+
+    def __init__(self):
+        self.requested = set()
+        self._lock = threading.Lock()
+
+    def start(self):
+        request_started.connect(self.record, weak=False, dispatch_uid=id(self))
+
+    def stop(self):
+        request_started.disconnect(dispatch_uid=id(self))
+
+    def record(self, sender, environ=None, scope=None, **kwargs):
+        if environ is not None:
+            path = get_path_info(environ)
+        else:  # an ASGI request
+            path = scope["path"].removeprefix(scope.get("root_path", ""))
+        try:
+            name = resolve(path).view_name
+        except Resolver404:
+            return
+        with self._lock:
+            self.requested.add(name)
+
+    def missing(self, names=None):
+        """The patterns no request resolved to, in order."""
+        names = set(url_names() if names is None else names)
+        return sorted(names - self.requested)
+
+
+#: The recorder of this test run.
+RUN = UrlRecorder()
+
+
+def whole_suite(*, args, testpaths, keyword, deselected, stopped, collect_only):
+    """Whether the run covered every test, so that an unrequested page means a missing test.
+
+    `args` are the paths given on the command line (the configured `testpaths` when none
+    were); `deselected` are the markers of each test that `-m` or `--deselect` left out:
+    leaving out the benchmarks (`-m "not bench"`) still counts as the whole suite.
+    """
+    if collect_only or stopped or keyword:
+        return False
+    if any("::" in arg for arg in args):
+        return False
+    if {Path(arg).resolve() for arg in args} != {Path(path).resolve() for path in testpaths}:
+        return False
+    return all("bench" in markers for markers in deselected)
+
+
+def test_a_pattern_no_test_requested_is_reported():
+    recorder = UrlRecorder()
+    recorder.requested = {"home", "news:list"}
+    assert recorder.missing(["home", "news:list", "news:article"]) == ["news:article"]
+
+
+def test_a_fresh_recorder_reports_every_page_of_ours_and_none_of_the_admin():
+    missing = UrlRecorder().missing()
+    assert {"home", "login", "partners:network_home", "meetings:meeting_list"} <= set(missing)
+    assert {"iap:roadmap", "news:article", "profile", "notifications"} <= set(missing)
+    assert not [name for name in missing if name.startswith("admin:")]
+
+
+@pytest.mark.django_db
+def test_test_client_requests_are_recorded(client):
+    recorder = UrlRecorder()
+    recorder.start()
+    try:
+        client.get(reverse("login"))
+        client.get(reverse("news:article", args=["nowhere", "nothing"]))  # a 404 still counts
+        client.get("/no/such/page/")
+    finally:
+        recorder.stop()
+    assert recorder.requested == {"login", "news:article"}
+
+
+def test_live_server_requests_are_recorded(live_server):
+    recorder = UrlRecorder()
+    recorder.start()
+    try:
+        with urllib.request.urlopen(f"{live_server.url}{reverse('login')}") as page:  # noqa: S310
+            assert page.status == 200
+    finally:
+        recorder.stop()
+    assert recorder.requested == {"login"}
+
+
+def test_this_run_is_being_recorded(client, db):
+    client.get(reverse("password_reset"))
+    assert "password_reset" in RUN.requested
+
+
+@pytest.mark.parametrize(
+    "change, whole",
+    [
+        ({}, True),
+        ({"args": ["tests/"]}, True),
+        ({"deselected": [{"bench"}, {"bench", "django_db"}]}, True),
+        ({"args": ["tests/news"]}, False),
+        (
+            {"args": ["tests/test_url_coverage.py::test_a_pattern_no_test_requested_is_reported"]},
+            False,
+        ),
+        ({"keyword": "roadmap"}, False),
+        ({"deselected": [{"bench"}, {"browser"}]}, False),
+        ({"stopped": True}, False),
+        ({"collect_only": True}, False),
+    ],
+)
+def test_the_guard_runs_only_when_the_whole_suite_ran(change, whole):
+    run = {
+        "args": ["tests"],
+        "testpaths": ["tests"],
+        "keyword": "",
+        "deselected": [],
+        "stopped": False,
+        "collect_only": False,
+        **change,
     }
-    missing = sorted(ours - covered())
-    assert not missing, f"URLs without a permission-table row: {missing}"
+    assert whole_suite(**run) is whole

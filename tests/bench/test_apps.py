@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from iap import services as iap_services
 from meetings import services as meeting_services
 from meetings.models import Attendance, Meeting
 from news.models import Article, ArticleStatus
@@ -92,7 +91,7 @@ def test_public_news_list_and_feed(client, net, coordinator, articles):
 def test_review_queue_and_roadmap_pdf(client_for, net, lead_expert, cities):
     for _ in range(cities):
         partner = PartnerFactory(network=net)
-        roadmap = iap_services.roadmap_for(partner=partner)
+        roadmap = partner.roadmap
         for n in range(8):
             roadmap.steps.create(position=n, title=f"Step {n}", owner="City team")
     client = client_for(lead_expert)

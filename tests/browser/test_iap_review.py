@@ -1,6 +1,5 @@
 from playwright.sync_api import expect
 
-from iap import services
 from iap.models import Roadmap
 from partners.enums import Role
 from tests.factories import PASSWORD, MembershipFactory, NetworkFactory, PartnerFactory, UserFactory
@@ -15,7 +14,7 @@ def test_a_full_roadmap_review_between_the_city_and_the_lead_expert(
     MembershipFactory(user=city, network=network, partner=sofia, role=Role.CITY_COORDINATOR)
     expert = UserFactory(email="lead-expert@example.org", full_name="Peter Lead")
     MembershipFactory(user=expert, network=network, role=Role.LEAD_EXPERT)
-    roadmap = services.roadmap_for(partner=sofia)
+    roadmap = sofia.roadmap
     roadmap.steps.create(position=1, title="Set up the ULG", owner="City team")
     roadmap.steps.create(position=2, title="Agree objectives", owner="ULG")
     roadmap_url = f"{live_server.url}/n/cities4csr/iap/sofia/roadmap/"

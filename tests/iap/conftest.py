@@ -2,14 +2,13 @@ import datetime as dt
 
 import pytest
 
-from iap import services
 from iap.enums import RoadmapState
 from iap.models import Roadmap
 
 
 @pytest.fixture
 def roadmap_a(city_a):
-    roadmap = services.roadmap_for(partner=city_a)
+    roadmap = city_a.roadmap
     roadmap.steps.create(
         position=1,
         title="Set up the ULG",
@@ -30,7 +29,7 @@ def roadmap_a(city_a):
 
 @pytest.fixture
 def roadmap_b(city_b):
-    roadmap = services.roadmap_for(partner=city_b)
+    roadmap = city_b.roadmap
     roadmap.steps.create(position=1, title="Betatown's secret draft step")
     return roadmap
 

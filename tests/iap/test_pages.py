@@ -7,11 +7,13 @@ import io
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import formats
 from pypdf import PdfReader
 
 from iap import services, tasks
-from iap.models import DeadlineReminder, IapSettings, PlanAction, RoadmapStep, SmallScaleAction
+from iap.models import DeadlineReminder, PlanAction, RoadmapStep, SmallScaleAction
 from partners.models import Notification, Stakeholder
+from partners.services import roadmap_deadline_set
 from tests.factories import PartnerFactory
 
 
@@ -57,10 +59,28 @@ def test_a_second_save_of_the_same_step_is_refused_and_shows_what_changed(
     )
 
 
+def test_the_refusal_shows_what_is_saved_now_in_words_once(
+    client_for, net, roadmap_a, city_member_a, city_coordinator_a
+):
+    step = roadmap_a.steps.get(position=2)
+    edit = reverse("iap:step_edit", args=[net.slug, "alphaville", step.pk])
+    loaded = step_data(step, is_milestone="on")
+    first = client_for(city_member_a).post(edit, {**loaded, "status": "in_progress"})
+    assert first.status_code == 302
+    text = client_for(city_coordinator_a).post(edit, {**loaded, "title": "Mine"}).content.decode()
+    assert "Someone else saved this in the meantime." in text
+    assert text.count('id="conflict-heading"') == 1 and text.count("<dt>Status</dt>") == 1
+    saved = text[text.index('id="conflict-heading"') : text.index("</section>")]
+    assert "<dt>Status</dt><dd>In progress</dd>" in saved and "in_progress" not in saved
+    assert "<dt>Milestone</dt><dd>Yes</dd>" in saved and "True" not in saved
+    starts = formats.date_format(dt.date(2021, 1, 1), "DATE_FORMAT")
+    assert f"<dt>Start</dt><dd>{starts}</dd>" in saved and "2021-01-01" not in saved
+
+
 def test_a_second_save_of_the_same_section_is_refused(
     client_for, net, city_a, city_member_a, city_coordinator_a
 ):
-    plan = services.plan_for(partner=city_a)
+    plan = city_a.action_plan
     section = plan.sections.get(kind="objectives")
     edit = reverse("iap:section_edit", args=[net.slug, "alphaville", "objectives"])
     client_for(city_member_a).post(edit, {"body": "1. A CSR pact.", "version": 1})
@@ -122,7 +142,7 @@ def test_roadmap_and_plan_export_as_pdf_and_csv(client_for, net, roadmap_a, city
     assert rows[0][:3] == ["position", "title", "description"]
     assert [r[1] for r in rows[1:]] == ["Set up the ULG", "Agree objectives"]
 
-    plan = services.plan_for(partner=city_a)
+    plan = city_a.action_plan
     plan.sections.filter(kind="context").update(body="Alphaville has **many** small firms.")
     action = plan.actions.create(
         title="Local CSR pact", budget="25000.50", funding_source="City budget"
@@ -147,7 +167,6 @@ def test_roadmap_and_plan_export_as_pdf_and_csv(client_for, net, roadmap_a, city
 
 
 def test_actions_with_indicators_and_a_budget_in_euros(client_for, net, city_a, city_member_a):
-    services.plan_for(partner=city_a)
     person = Stakeholder.objects.create(partner=city_a, name="Chamber", sector="private")
     url = reverse("iap:action_create", args=[net.slug, "alphaville"])
     data = {
@@ -171,7 +190,7 @@ def test_actions_with_indicators_and_a_budget_in_euros(client_for, net, city_a, 
 def test_small_scale_actions_link_the_action_they_test_and_local_stakeholders(
     client_for, net, city_a, city_b, city_member_a
 ):
-    plan = services.plan_for(partner=city_a)
+    plan = city_a.action_plan
     action = plan.actions.create(title="Green the city with companies")
     mine = Stakeholder.objects.create(partner=city_a, name="Volunteers", sector="civil_society")
     theirs = Stakeholder.objects.create(partner=city_b, name="Not ours", sector="other")
@@ -196,8 +215,7 @@ def test_review_queue_costs_the_same_queries_with_5_or_50_cities(
 ):
     for _ in range(cities):
         partner = PartnerFactory(network=net)
-        roadmap = services.roadmap_for(partner=partner)
-        RoadmapStep.objects.create(roadmap=roadmap, title="Step")
+        RoadmapStep.objects.create(roadmap=partner.roadmap, title="Step")
     client = client_for(lead_expert)
     url = reverse("iap:review_queue", args=[net.slug])
     with django_assert_max_num_queries(10):
@@ -230,10 +248,10 @@ def test_deadline_reminders_14_and_3_days_before_and_the_late_report(
     def sent(words):
         return sorted(
             (n.recipient.email, n.title)
-            for n in Notification.objects.filter(title__contains=words, email_wanted=True)
+            for n in Notification.objects.filter(title__contains=words, email__isnull=False)
         )
 
-    IapSettings.objects.create(network=net, roadmap_deadline=dt.date(2020, 12, 31))
+    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
     assert services.send_deadline_reminders(today=dt.date(2020, 12, 16)) == {
         "reminded": 0, "late_reports": 0,
     }  # fmt: skip
@@ -253,11 +271,14 @@ def test_deadline_reminders_14_and_3_days_before_and_the_late_report(
     assert DeadlineReminder.objects.count() == 2 + 1 + 1
 
 
+@pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_deadline_reminders_run_through_a_real_worker(celery_worker, net, city_a, city_member_a):
+def test_deadline_reminders_run_through_a_real_worker(
+    celery_worker, net, city_a, city_member_a, coordinator
+):
     from tests.services import wait_until
 
-    IapSettings.objects.create(network=net, roadmap_deadline=dt.date(2020, 12, 31))
+    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
     tasks.send_deadline_reminders.delay("2020-12-29")
     tasks.send_deadline_reminders.delay("2020-12-29")
     assert wait_until(lambda: len(mail.outbox) == 1)
@@ -265,3 +286,17 @@ def test_deadline_reminders_run_through_a_real_worker(celery_worker, net, city_a
         lambda: DeadlineReminder.objects.count() == 2
     )  # both thresholds crossed, one message
     assert "due in 2 days" in mail.outbox[0].subject
+
+
+def test_the_city_marks_its_plan_final_and_back_to_drafting(client_for, net, city_a, city_member_a):
+    client = client_for(city_member_a)
+    page = reverse("iap:plan", args=[net.slug, city_a.slug])
+    status = reverse("iap:plan_status", args=[net.slug, city_a.slug])
+    assert 'name="status" value="final"' in client.get(page).content.decode()
+    assert client.post(status, {"status": "final"})["Location"] == page
+    city_a.action_plan.refresh_from_db()
+    assert city_a.action_plan.status == "final"
+    assert 'name="status" value="drafting"' in client.get(page).content.decode()
+    client.post(status, {"status": "finished"})  # not a status: nothing changes
+    city_a.action_plan.refresh_from_db()
+    assert city_a.action_plan.status == "final"

@@ -1,4 +1,4 @@
-"""Permission table for the IAP app: every page and action against every role.
+"""Permission table for the IAP app: every page and action against every role, one case each.
 
 City A's roadmap, plan and SSAs: its team and the network's staff (and the programme
 officer, read-only) see them; another city's people get 404, as does anyone outside.
@@ -11,7 +11,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from iap import services
+from iap.enums import PlanStatus, RoadmapAction, RoadmapState
 from iap.models import RoadmapComment, SectionComment, SmallScaleAction, SsaFile
+from partners.selectors import roadmap_deadline
+from partners.services import roadmap_deadline_set
 
 ROLES = [
     "anonymous", "outsider", "other_network_coordinator", "city_member_a", "city_coordinator_a",
@@ -25,7 +28,7 @@ SEES_A = TEAM_A | STAFF | {"officer"}
 
 PAGES = [
     ("iap:review_queue", [], STAFF),
-    ("iap:deadline", [], {"coordinator"}),
+    ("iap:deadline", [], {"coordinator"}),  # partners.change_workplan
     ("iap:roadmap", ["a"], SEES_A),
     ("iap:version", ["a", 1], SEES_A),
     ("iap:version_diff", ["a", 1, 1], SEES_A),
@@ -44,21 +47,21 @@ PAGES = [
     ("iap:ssa_edit", ["a", "ssa"], TEAM_A),
     ("iap:ssa_file_upload", ["a", "ssa"], TEAM_A),
 ]
+REVIEWERS = {"lead_expert", "lead_partner"}
 ACTIONS = [
-    ("iap:roadmap_comment", ["a"], TEAM_A | {"lead_expert", "lead_partner"}, {"body": "A note"}),
-    ("iap:section_comment", ["a", "context"], {"lead_expert", "lead_partner"}, {"body": "A note"}),
-    ("iap:plan_status", ["a"], TEAM_A, {"status": "drafting"}),
+    ("iap:roadmap_comment", ["a"], TEAM_A | REVIEWERS, {"body": "A note"}),
+    ("iap:section_comment", ["a", "context"], REVIEWERS, {"body": "A note"}),
+    ("iap:plan_status", ["a"], TEAM_A, {"status": PlanStatus.FINAL}),
     ("iap:step_delete", ["a", "step"], TEAM_A, {}),
-    ("iap:roadmap_transition", ["a"], {"city_coordinator_a"}, {"action": "submit"}),
+    ("iap:roadmap_transition", ["a"], {"city_coordinator_a"}, {"action": RoadmapAction.SUBMIT}),
 ]
 COVERED_URL_NAMES = {p[0] for p in PAGES} | {a[0] for a in ACTIONS}
 
 
 @pytest.fixture
-def world(roadmap_a, city_a, city_coordinator_a, lead_expert, settings, tmp_path):
+def world(roadmap_a, city_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    plan = services.plan_for(partner=city_a)
-    action = plan.actions.create(title="Local CSR pact")
+    action = city_a.action_plan.actions.create(title="Local CSR pact")
     ssa = SmallScaleAction.objects.create(partner=city_a, title="Tree planting", action=action)
     item = SsaFile(ssa=ssa, title="Photo")
     item.file.save("trees.png", ContentFile(b"\x89PNG trees"), save=True)
@@ -72,12 +75,17 @@ def url(name, args, net, world):
     )
 
 
-def expected(role, allowed):
+def expected(role, allowed, *, network_page=False):
+    """ "login", or the status code the role gets."""
     if role == "anonymous":
         return "login"
-    if role not in MEMBERS or role not in SEES_A and role not in allowed:
-        return 404 if role != "anonymous" else "login"
-    return 200 if role in allowed else 403
+    if role not in MEMBERS:
+        return 404  # another network, or none: the network itself is not there
+    if role in allowed:
+        return 200
+    if network_page or role in SEES_A:
+        return 403  # sees the network (or the city's plans), may not do this
+    return 404  # another city's people: city A's plans are not there for them
 
 
 def check(response, want, role):
@@ -94,31 +102,39 @@ def with_version(roadmap_a, city_coordinator_a, in_state):
     in_state(roadmap_a, "draft")
 
 
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name, args, allowed", PAGES, ids=[p[0] for p in PAGES])
-def test_pages(request, client_for, net, world, with_version, name, args, allowed):
-    for role in ROLES:
-        response = client_for(request.getfixturevalue(role)).get(url(name, args, net, world))
-        want = expected(role, allowed)
-        if name in ("iap:review_queue", "iap:deadline") and role in MEMBERS and role not in allowed:
-            want = 403  # network pages, not a city's: members see the network
-        check(response, want, role)
+def test_pages(request, client_for, net, world, with_version, name, args, allowed, role):
+    response = client_for(request.getfixturevalue(role)).get(url(name, args, net, world))
+    network_page = name in ("iap:review_queue", "iap:deadline")
+    check(response, expected(role, allowed, network_page=network_page), role)
 
 
+def nothing_changed(roadmap, plan):
+    roadmap.refresh_from_db()
+    plan.refresh_from_db()
+    return (
+        roadmap.state == RoadmapState.DRAFT
+        and roadmap.steps.count() == 2
+        and plan.status == PlanStatus.DRAFTING
+        and not RoadmapComment.objects.exists()
+        and not SectionComment.objects.exists()
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name, args, allowed, data", ACTIONS, ids=[a[0] for a in ACTIONS])
-def test_actions(request, client_for, net, world, roadmap_a, name, args, allowed, data):
-    for role in sorted(ROLES, key=lambda r: r in allowed):  # refused ones first
-        want = expected(role, allowed)
-        if want == 200 and name == "iap:step_delete":  # each allowed role removes a step of its own
-            world["step"] = roadmap_a.steps.create(position=9, title="Extra").pk
-        response = client_for(request.getfixturevalue(role)).post(url(name, args, net, world), data)
-        if want == 200:
-            assert response.status_code == 302, role
-        else:
-            check(response, want, role)
-            roadmap_a.refresh_from_db()
-            assert roadmap_a.state == "draft", role
-            assert roadmap_a.steps.count() == 2, role
-            assert not RoadmapComment.objects.exists() and not SectionComment.objects.exists(), role
+def test_actions(request, client_for, net, world, roadmap_a, name, args, allowed, data, role):
+    plan = roadmap_a.partner.action_plan
+    assert nothing_changed(roadmap_a, plan)
+    response = client_for(request.getfixturevalue(role)).post(url(name, args, net, world), data)
+    want = expected(role, allowed)
+    if want == 200:
+        assert response.status_code == 302, role
+        assert not nothing_changed(roadmap_a, plan), role
+    else:
+        check(response, want, role)
+        assert nothing_changed(roadmap_a, plan), role
 
 
 def test_another_city_cannot_see_a_draft_even_by_guessing(
@@ -156,9 +172,7 @@ def test_unknown_export_format_is_404(client_for, net, world, lead_expert):
 def test_queue_shows_state_waiting_and_who_is_late(
     client_for, net, city_a, city_b, roadmap_a, lead_expert, city_coordinator_a, coordinator
 ):
-    from iap.models import IapSettings
-
-    IapSettings.objects.create(network=net, roadmap_deadline=dt.date(2020, 12, 31))
+    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
     services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
     page = (
         client_for(lead_expert).get(reverse("iap:review_queue", args=[net.slug])).content.decode()
@@ -167,3 +181,33 @@ def test_queue_shows_state_waiting_and_who_is_late(
     assert alpha < beta  # waiting for a review comes first
     assert "Submitted" in page[alpha:beta]
     assert "Late" in page[beta:] and "Late" not in page[alpha:beta]
+
+
+def test_the_coordinator_sets_the_deadline_as_the_networks_key_deadline(
+    client_for, net, coordinator
+):
+    page = reverse("iap:deadline", args=[net.slug])
+    response = client_for(coordinator).post(page, {"roadmap_deadline": "2020-12-31"})
+    assert response["Location"] == reverse("iap:review_queue", args=[net.slug])
+    assert roadmap_deadline(network=net) == dt.date(2020, 12, 31)
+    assert 'value="2020-12-31"' in client_for(coordinator).get(page).content.decode()
+
+
+def test_another_citys_ssa_is_404_even_through_ones_own_city(
+    client_for, net, world, city_b, city_member_b
+):
+    """The SSA of city A, asked for under city B's address, is not there."""
+    response = client_for(city_member_b).get(
+        reverse("iap:ssa_detail", args=[net.slug, city_b.slug, world["ssa"]])
+    )
+    assert response.status_code == 404
+
+
+def test_the_programme_officer_reads_every_city_and_changes_nothing(
+    client_for, net, world, roadmap_a, officer
+):
+    client = client_for(officer)
+    assert client.get(url("iap:roadmap", ["a"], net, world)).status_code == 200
+    for name, args, _allowed, data in ACTIONS:
+        assert client.post(url(name, args, net, world), data).status_code == 403, name
+    assert nothing_changed(roadmap_a, roadmap_a.partner.action_plan)

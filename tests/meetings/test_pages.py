@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from icalendar import Calendar
 
-from meetings.enums import NoticeKind
+from meetings.enums import CallKind, NoticeKind
 from meetings.models import AgendaItem, Attendance, Call, Meeting, MeetingDocument, Notice
 from tests.meetings.conftest import START
 
@@ -64,6 +64,7 @@ def test_changing_the_time_on_the_form_tells_the_participants(
     data = {
         "number": 5, "title": meeting.title, "starts_at": "2031-02-23T10:00",
         "ends_at": "2031-02-23T14:00", "format": "online", "online_link": meeting.online_link,
+        "version": meeting.version,
     }  # fmt: skip
     client.post(path("meetings:meeting_edit", net, 5), data)
     meeting.refresh_from_db()
@@ -75,7 +76,9 @@ def test_changing_the_time_on_the_form_tells_the_participants(
         u.email for u in [*attending, coordinator]
     )
     # Saving again without a new time tells nobody again.
-    client.post(path("meetings:meeting_edit", net, 5), data)
+    client.post(path("meetings:meeting_edit", net, 5), {**data, "version": meeting.version})
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1 and meeting.version == 3
     assert Notice.objects.filter(meeting=meeting, kind=NoticeKind.UPDATE).count() == notices.count()
 
 
@@ -106,7 +109,8 @@ def test_minutes_are_markdown_without_scripts(client_for, net, meeting, coordina
         path("meetings:minutes_edit", net, 5),
         {
             "minutes": "**Agreed**: pairs by March.\n"
-            "<script>alert(1)</script><a href='javascript:x()'>x</a>"
+            "<script>alert(1)</script><a href='javascript:x()'>x</a>",
+            "version": meeting.version,
         },
     )
     page = client_for(city_member_a).get(meeting.get_absolute_url()).content.decode()
@@ -114,11 +118,50 @@ def test_minutes_are_markdown_without_scripts(client_for, net, meeting, coordina
     assert "alert(1)" not in page and "javascript:" not in page
 
 
+def test_a_stale_minutes_save_is_refused_and_shows_what_is_saved_now(
+    client_for, net, meeting, coordinator
+):
+    first, second = client_for(coordinator), client_for(coordinator)
+    url = path("meetings:minutes_edit", net, 5)
+    loaded = first.get(url).context["form"]["version"].value()
+    second.post(url, {"minutes": "Pairs agreed by March.", "version": loaded})
+    response = first.post(url, {"minutes": "My stale draft.", "version": loaded})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this in the meantime." in page
+    assert page.count('id="conflict-heading"') == 1
+    assert "<dd>Pairs agreed by March.</dd>" in page
+    assert "My stale draft." in page  # the input is kept in the form
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Pairs agreed by March." and meeting.version == 2
+
+
+def test_a_stale_call_notes_save_is_refused_and_keeps_the_input(
+    client_for, net, checkup_call, lead_expert, city_coordinator_a
+):
+    url = path("meetings:call_notes", net, checkup_call.pk)
+    page = client_for(lead_expert).get(checkup_call.get_absolute_url())
+    loaded = page.context["notes_form"]["version"].value()
+    saved = client_for(city_coordinator_a).post(
+        url, {"notes": "Roadmap agreed.", "version": loaded}
+    )
+    assert saved.status_code == 302
+    response = client_for(lead_expert).post(url, {"notes": "ULG to be mapped.", "version": loaded})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Someone else saved this in the meantime." in text
+    assert text.count('id="conflict-heading"') == 1
+    assert "<dd>Roadmap agreed.</dd>" in text
+    assert "ULG to be mapped." in text
+    checkup_call.refresh_from_db()
+    assert checkup_call.notes == "Roadmap agreed." and checkup_call.version == 2
+
+
 def test_documents_are_checked_for_type_and_size(
     client_for, net, meeting, lead_expert, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    settings.MEETINGS_MAX_UPLOAD_MB = 1
+    settings.MAX_UPLOAD_MB = 1
     client = client_for(lead_expert)
     url = path("meetings:document_upload", net, 5)
     text = client.post(
@@ -251,7 +294,7 @@ def test_meeting_list_costs_the_same_queries_as_it_grows(
             network=net, number=n + 1, title=f"TNM {n}", starts_at=START, ends_at=START
         )
         call = Call.objects.create(
-            network=net, kind="bilateral", title=f"Call {n}", starts_at=START, ends_at=START
+            network=net, kind=CallKind.BILATERAL, title=f"Call {n}", starts_at=START, ends_at=START
         )
         call.cities.set([city_a])
     client = client_for(coordinator)

@@ -5,6 +5,7 @@ Allowed pages render; members without the right get 403; an object a person may 
 """
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from meetings import services
+from meetings.enums import AgendaKind, MeetingStatus
 from meetings.models import AgendaItem, FollowUp, MeetingDocument
 
 ROLES = [
@@ -62,7 +64,7 @@ CALL_PAGES = {"meetings:call_detail", "meetings:call_ics", "meetings:follow_up_c
 def world(meeting, checkup_call, settings, tmp_path, coordinator):
     settings.MEDIA_ROOT = tmp_path
     item = AgendaItem.objects.create(
-        meeting=meeting, starts_at=meeting.starts_at, title="Keynote", kind="keynote"
+        meeting=meeting, starts_at=meeting.starts_at, title="Keynote", kind=AgendaKind.KEYNOTE
     )
     document = MeetingDocument(meeting=meeting, title="Slides", uploaded_by=coordinator)
     document.file.save("slides.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
@@ -100,31 +102,44 @@ def url(name, args, net, world):
     return reverse(name, args=[net.slug, *[world[a] for a in args]])
 
 
-@pytest.mark.parametrize("name, args, allowed", PAGES, ids=[p[0] for p in PAGES])
-def test_pages(request, client_for, net, world, name, args, allowed):
-    for role in ROLES:
-        response = client_for(request.getfixturevalue(role)).get(url(name, args, net, world))
-        check(response, expected(role, allowed, name), role)
-        if response.status_code != 200:
-            assert b"meet.example.org" not in response.content, role
+def cases(table):
+    return [
+        pytest.param(role, name, args, allowed, id=f"{name}-{role}")
+        for (name, args, allowed), role in itertools.product(table, ROLES)
+    ]
 
 
-@pytest.mark.parametrize("name, args, allowed", ACTIONS, ids=[a[0] for a in ACTIONS])
-def test_actions(request, client_for, net, world, meeting, checkup_call, name, args, allowed):
-    for role in sorted(ROLES, key=lambda r: r in allowed):  # refused ones first
-        response = client_for(request.getfixturevalue(role)).post(
-            url(name, args, net, world), {"notes": f"by {role}"}
-        )
-        want = expected(role, allowed, name)
-        if want == 200:
-            assert response.status_code == 302, role
-        else:
-            check(response, want, role)
-            checkup_call.refresh_from_db()
-            meeting.refresh_from_db()
-            assert checkup_call.notes == "" and checkup_call.status == "planned", role
-            assert meeting.status == "planned", role
-            assert not FollowUp.objects.get(pk=world["follow_up"]).done, role
+@pytest.mark.parametrize("role, name, args, allowed", cases(PAGES))
+def test_page(request, client_for, net, world, role, name, args, allowed):
+    response = client_for(request.getfixturevalue(role)).get(url(name, args, net, world))
+    check(response, expected(role, allowed, name), role)
+    if response.status_code != 200:
+        assert b"meet.example.org" not in response.content, role
+
+
+@pytest.mark.parametrize("role, name, args, allowed", cases(ACTIONS))
+def test_action(request, client_for, net, world, meeting, checkup_call, role, name, args, allowed):
+    response = client_for(request.getfixturevalue(role)).post(
+        url(name, args, net, world), {"notes": f"by {role}", "version": checkup_call.version}
+    )
+    checkup_call.refresh_from_db()
+    meeting.refresh_from_db()
+    follow_up = FollowUp.objects.get(pk=world["follow_up"])
+    want = expected(role, allowed, name)
+    if want == 200:
+        assert response.status_code == 302, role
+        done = {
+            "meetings:call_notes": checkup_call.notes == f"by {role}",
+            "meetings:follow_up_toggle": follow_up.done,
+            "meetings:call_cancel": checkup_call.status == MeetingStatus.CANCELLED,
+            "meetings:meeting_cancel": meeting.status == MeetingStatus.CANCELLED,
+        }
+        assert done[name], role
+    else:
+        check(response, want, role)
+        assert checkup_call.notes == "" and checkup_call.is_planned, role
+        assert meeting.is_planned, role
+        assert not follow_up.done, role
 
 
 @pytest.mark.parametrize("role", sorted(MEMBERS))

@@ -1,4 +1,9 @@
-"""Reminders go out at the right moments, exactly once, through a real worker and SMTP."""
+"""Reminders go out at the right moments, exactly once, over a real SMTP server.
+
+Most tests run the beat's sweep (`services.send_due_notices`) in the test process, so
+that each one knows when the sweep is over; two smoke tests, marked `celery`, go through
+a real worker: a beat tick, and a cancellation that is sent at once after the commit.
+"""
 
 import datetime as dt
 import logging
@@ -9,17 +14,20 @@ from icalendar import Calendar
 from kombu.exceptions import OperationalError
 
 from meetings import services, tasks
-from meetings.enums import NoticeStatus
 from meetings.models import Notice, ReminderPolicy
+from portal.outbox import OutboxStatus
 from tests.meetings.conftest import START
-from tests.services import unreachable_broker, wait_until
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.services import unreachable_broker
 
 
 def tick(now):
-    """One beat tick at the given moment, run by the real worker."""
+    """One beat tick at the given moment, for the real worker."""
     return tasks.send_due_reminders.delay(now.isoformat())
+
+
+def sweep(now=None):
+    """One beat tick at the given moment, run here; returns what it did."""
+    return services.send_due_notices(now=now)
 
 
 def received(mailbox):
@@ -33,22 +41,37 @@ def ics_of(message):
     raise AssertionError("no calendar attached")
 
 
-def participants(meeting_people):
-    return sorted(p.email for p in meeting_people)
+def emails(people):
+    return sorted(p.email for p in people)
 
 
-def test_reminders_go_out_7_days_1_day_and_1_hour_before(
-    celery_worker, smtp, meeting, attending, coordinator, lead_partner, lead_expert
+@pytest.fixture
+def people(attending, coordinator, lead_partner, lead_expert):
+    """Who gets the meeting's e-mails: its attendee and the network's staff."""
+    return [*attending, coordinator, lead_partner, lead_expert]
+
+
+@pytest.mark.celery
+def test_a_beat_tick_sends_the_due_reminders_through_a_real_worker(
+    celery_worker, smtp, meeting, people
 ):
-    people = participants([*attending, coordinator, lead_partner, lead_expert])
-    tick(START - dt.timedelta(days=8))
-    tick(START - dt.timedelta(days=7, minutes=1))
-    assert wait_until(lambda: Notice.objects.count() == 0, timeout=2)
-    assert smtp.messages == []  # nothing is due yet
-
     tick(START - dt.timedelta(days=7))
     smtp.wait_for(len(people))
-    assert sorted(m["To"] for m in smtp.messages) == people
+    assert sorted(m["To"] for m in smtp.messages) == emails(people)
+    assert {m["Subject"] for m in smtp.messages} == {
+        "Reminder: TNM #5: State of the art, in 7 days"
+    }
+    event = next(iter(ics_of(smtp.messages[0]).walk("VEVENT")))
+    assert event.decoded("dtstart") == START
+
+
+def test_reminders_go_out_7_days_1_day_and_1_hour_before(smtp, meeting, people):
+    assert sweep(START - dt.timedelta(days=8))["sent"] == 0
+    assert sweep(START - dt.timedelta(days=7, minutes=1))["sent"] == 0
+    assert smtp.messages == [] and not Notice.objects.exists()  # nothing is due yet
+
+    assert sweep(START - dt.timedelta(days=7))["sent"] == len(people)
+    assert sorted(m["To"] for m in smtp.messages) == emails(people)
     assert {m["Subject"] for m in smtp.messages} == {
         "Reminder: TNM #5: State of the art, in 7 days"
     }
@@ -58,10 +81,8 @@ def test_reminders_go_out_7_days_1_day_and_1_hour_before(
     assert event.decoded("dtend") == START + dt.timedelta(hours=4)
     assert str(calendar["method"]) == "REQUEST"
 
-    tick(START - dt.timedelta(hours=23))  # the 1-day reminder is due since an hour
-    smtp.wait_for(2 * len(people))
-    tick(START - dt.timedelta(minutes=60))
-    smtp.wait_for(3 * len(people))
+    assert sweep(START - dt.timedelta(hours=23))["sent"] == len(people)  # 1-day, an hour late
+    assert sweep(START - dt.timedelta(minutes=60))["sent"] == len(people)
     subjects = [m["Subject"] for m in smtp.messages]
     assert subjects.count("Reminder: TNM #5: State of the art, in 1 day") == len(people)
     assert subjects.count("Reminder: TNM #5: State of the art, in 1 hour") == len(people)
@@ -69,33 +90,29 @@ def test_reminders_go_out_7_days_1_day_and_1_hour_before(
 
 
 def test_the_reminder_shows_the_time_in_the_persons_time_zone(
-    celery_worker, smtp, meeting, attending, city_member_a
+    smtp, meeting, attending, city_member_a
 ):
     city_member_a.time_zone = "Europe/Sofia"
     city_member_a.save()
-    tick(START - dt.timedelta(days=1))
-    messages = smtp.wait_for(1)
-    mine = next(m for m in messages if m["To"] == city_member_a.email)
+    sweep(START - dt.timedelta(days=1))
+    mine = next(m for m in smtp.messages if m["To"] == city_member_a.email)
     text = mine.get_body(preferencelist=("plain",)).get_content()
     assert "Sunday 16 February 2031, 11:00 – 15:00 (EET, Europe/Sofia)" in text, repr(text)
 
 
-def test_a_retried_task_and_a_doubled_beat_tick_send_nothing_twice(
-    celery_worker, smtp, meeting, attending, checkup_call, coordinator, lead_partner, lead_expert
-):
+def test_a_repeated_sweep_sends_nothing_twice(smtp, meeting, people, checkup_call):
     now = START - dt.timedelta(days=1)
-    for _ in range(4):  # two beats ticking at once, each tick retried
-        tick(now)
     # The meeting: 4 people × (7 days, 1 day); the call, two days later: 4 × (7 days).
     expected = 4 * 2 + 4 * 1
-    smtp.wait_for(expected)
-    assert wait_until(lambda: Notice.objects.filter(status=NoticeStatus.PENDING).count() == 0)
-    tick(now)
-    services.send_due_notices(now=now)  # and once more in this process
+    assert sweep(now)["sent"] == expected
+    for _ in range(3):  # a retried task, a doubled beat tick
+        assert sweep(now)["sent"] == 0
     assert len(smtp.messages) == expected
     assert len(set(received(smtp))) == expected
+    assert not Notice.objects.filter(status=OutboxStatus.PENDING).exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_parallel_sweeps_send_each_reminder_once(smtp, meeting, net, city_a):
     from partners.enums import Role
     from tests.factories import MembershipFactory, UserFactory
@@ -106,90 +123,90 @@ def test_parallel_sweeps_send_each_reminder_once(smtp, meeting, net, city_a):
         meeting.attendances.create(partner=city_a, user=person)
     now = START - dt.timedelta(hours=1)
 
-    def sweep(_):
+    def parallel_sweep(_):
         from django.db import connection
 
         try:
-            return services.send_due_notices(now=now)["sent"]
+            return sweep(now)["sent"]
         finally:
             connection.close()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        sent = sum(pool.map(sweep, range(4)))
+        sent = sum(pool.map(parallel_sweep, range(4)))
     assert sent == 40 * 3 == len(smtp.messages)
     assert len(set(received(smtp))) == 120
 
 
 def test_nothing_is_lost_while_the_broker_is_down_and_late_reminders_are_skipped(
-    celery_worker,
-    smtp,
-    meeting,
-    attending,
-    checkup_call,
-    coordinator,
-    lead_partner,
-    lead_expert,
-    caplog,
+    smtp, meeting, people, checkup_call, caplog
 ):
     with unreachable_broker(), pytest.raises(OperationalError):
         tick(START - dt.timedelta(days=7))  # this beat tick never reaches a worker
-    assert smtp.messages == []
+    assert not Notice.objects.exists()
 
     # Redis is back a day after the meeting started (the call starts two days later).
     with caplog.at_level(logging.WARNING, logger="meetings.services"):
-        tick(START + dt.timedelta(days=1, hours=1))
-        smtp.wait_for(4 * 3)
-        assert wait_until(lambda: not Notice.objects.filter(status=NoticeStatus.PENDING).exists())
+        counts = sweep(START + dt.timedelta(days=1, hours=1))
+    assert counts["sent"] == 4 * 2 and counts["skipped"] == 4 * 3
+    assert not Notice.objects.filter(status=OutboxStatus.PENDING).exists()
     # The call has not started: its 7-day and 1-day reminders go out, late.
     call_mail = [m for m in smtp.messages if "December check-up" in m["Subject"]]
-    assert len(call_mail) == 4 * 2
+    assert len(call_mail) == len(smtp.messages) == 4 * 2
     # The meeting had started: its reminders are skipped, and the log says so.
-    assert not [m for m in smtp.messages if "TNM #5" in m["Subject"]]
-    skipped = Notice.objects.filter(meeting=meeting, status=NoticeStatus.SKIPPED)
+    skipped = Notice.objects.filter(meeting=meeting, status=OutboxStatus.SKIPPED)
     assert skipped.count() == 4 * 3
     assert "Skipped the 10080-minute reminder of TNM #5" in caplog.text
 
 
-def test_a_new_time_replans_the_reminders_and_tells_everyone(
-    celery_worker, smtp, meeting, attending, coordinator, lead_partner, lead_expert
-):
-    services.send_due_notices(now=START - dt.timedelta(days=7))
-    assert len(smtp.messages) == 4
+def test_a_new_time_replans_the_reminders_and_tells_everyone(smtp, meeting, people, coordinator):
+    assert sweep(START - dt.timedelta(days=7))["sent"] == 4
     later = START + dt.timedelta(days=14)
-    services.event_reschedule(event=meeting, starts_at=later, ends_at=later + dt.timedelta(hours=3))
-    smtp.wait_for(8)  # the worker sends the "new time" notices at once
+    services.event_reschedule(
+        user=coordinator, event=meeting, starts_at=later, ends_at=later + dt.timedelta(hours=3)
+    )
+    assert sweep()["sent"] == 4  # the "new time" notices are due at once
     updates = [m for m in smtp.messages if m["Subject"].startswith("New time:")]
     assert len(updates) == 4
     event = next(iter(ics_of(updates[0]).walk("VEVENT")))
     assert event.decoded("dtstart") == later and int(event["sequence"]) == 1
 
     # The old 1-day reminder is not sent; the 7-day one for the new time is.
-    services.send_due_notices(now=START - dt.timedelta(days=1))
-    assert len(smtp.messages) == 8
-    services.send_due_notices(now=later - dt.timedelta(days=7))
+    assert sweep(START - dt.timedelta(days=1))["sent"] == 0
+    assert sweep(later - dt.timedelta(days=7))["sent"] == 4
     assert [m["Subject"] for m in smtp.messages[8:]] == [
         "Reminder: TNM #5: State of the art, in 7 days"
     ] * 4
 
 
-def test_a_cancellation_is_sent_with_a_calendar_cancel(
-    celery_worker, smtp, meeting, attending, coordinator, lead_partner, lead_expert
+def test_a_cancellation_is_sent_with_a_calendar_cancel_and_stops_the_reminders(
+    smtp, meeting, people, coordinator
 ):
-    services.event_cancel(event=meeting)
-    messages = smtp.wait_for(4)
-    assert {m["Subject"] for m in messages} == {"Cancelled: TNM #5: State of the art"}
-    calendar = ics_of(messages[0])
+    services.event_cancel(user=coordinator, event=meeting)
+    assert sweep()["sent"] == 4
+    assert {m["Subject"] for m in smtp.messages} == {"Cancelled: TNM #5: State of the art"}
+    calendar = ics_of(smtp.messages[0])
     assert str(calendar["method"]) == "CANCEL"
     assert str(next(iter(calendar.walk("VEVENT")))["status"]) == "CANCELLED"
-    services.send_due_notices(now=START - dt.timedelta(hours=1))
-    assert len(smtp.messages) == 4  # no reminders for a cancelled meeting
+    # What a planned meeting would get now, a cancelled one does not.
+    assert sweep(START - dt.timedelta(hours=1))["sent"] == 0
+    assert len(smtp.messages) == 4
+
+
+@pytest.mark.celery
+def test_a_cancellation_goes_out_through_the_worker_as_soon_as_it_is_saved(
+    celery_worker, smtp, meeting, people, coordinator
+):
+    services.event_cancel(user=coordinator, event=meeting)  # no sweep: the worker is asked
+    messages = smtp.wait_for(4)
+    assert sorted(m["To"] for m in messages) == emails(people)
+    assert {m["Subject"] for m in messages} == {"Cancelled: TNM #5: State of the art"}
 
 
 def test_offsets_are_configurable_per_network(smtp, meeting, attending, net):
     ReminderPolicy.objects.create(network=net, offsets_minutes=[2 * 24 * 60])
-    services.send_due_notices(now=START - dt.timedelta(days=7))
+    assert sweep(START - dt.timedelta(days=7))["sent"] == 0
     assert smtp.messages == []
-    services.send_due_notices(now=START - dt.timedelta(days=2))
+    assert sweep(START - dt.timedelta(days=2))["sent"] > 0
     assert {m["Subject"] for m in smtp.messages} == {
         "Reminder: TNM #5: State of the art, in 2 days"
     }
@@ -198,10 +215,10 @@ def test_offsets_are_configurable_per_network(smtp, meeting, attending, net):
 def test_a_new_attendee_gets_the_reminders_still_to_come(
     smtp, meeting, attending, city_b, city_member_b
 ):
-    services.send_due_notices(now=START - dt.timedelta(days=7))
+    sweep(START - dt.timedelta(days=7))
     assert city_member_b.email not in [m["To"] for m in smtp.messages]
     meeting.attendances.create(partner=city_b, user=city_member_b)
-    services.send_due_notices(now=START - dt.timedelta(days=1))
+    sweep(START - dt.timedelta(days=1))
     mine = [m["Subject"] for m in smtp.messages if m["To"] == city_member_b.email]
     # The 7-day moment had passed but the meeting has not started: it goes, late, then the 1-day.
     assert sorted(mine) == [
@@ -216,10 +233,10 @@ def test_an_smtp_failure_is_retried_by_the_next_sweep(settings, meeting, attendi
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
     settings.EMAIL_TIMEOUT = 2
-    counts = services.send_due_notices(now=START - dt.timedelta(days=7))
+    counts = sweep(START - dt.timedelta(days=7))
     assert counts["failed"] == 1 and counts["sent"] == 0  # tried once per sweep, not in a loop
     with smtp_server() as mailbox:
         settings.EMAIL_PORT = mailbox.port
-        counts = services.send_due_notices(now=START - dt.timedelta(days=7))
+        counts = sweep(START - dt.timedelta(days=7))
     assert counts["sent"] == 1 and len(mailbox.messages) == 1
     assert Notice.objects.get(offset_minutes=7 * 24 * 60).attempts == 2

@@ -5,18 +5,10 @@ import pytest
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from news.models import Article, ArticleStatus, Tag
+from news.enums import ArticleStatus
+from news.models import Article
 from partners.enums import Role
 from tests.factories import MembershipFactory, UserFactory
-
-
-class TagFactory(DjangoModelFactory):
-    class Meta:
-        model = Tag
-        django_get_or_create = ("slug",)
-
-    name = factory.Sequence(lambda n: f"Tag {n}")
-    slug = factory.Sequence(lambda n: f"tag-{n}")
 
 
 class ArticleFactory(DjangoModelFactory):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,7 +14,8 @@ from django.utils import timezone
 from PIL import Image
 
 from news import services, tasks
-from news.models import Article, ArticleStatus
+from news.enums import ArticleStatus
+from news.models import Article
 from tests.news.conftest import ArticleFactory
 
 XSS_BODY = """Hello **cities**.
@@ -35,6 +37,13 @@ def png_bytes():
 def create(client, net, **data):
     payload = {"title": "Our third meeting", "body": "We met online.", "summary": "", **data}
     return client.post(reverse("news:create", args=[net.slug]), payload)
+
+
+def edit(client, article, **data):
+    """Post the edit form as loaded now, with the article's current version."""
+    article.refresh_from_db()
+    payload = {"version": article.version, **data}
+    return client.post(reverse("news:edit", args=[article.network.slug, article.pk]), payload)
 
 
 def test_coordinator_writes_a_draft_and_lands_on_its_preview(client_for, net, coordinator):
@@ -74,15 +83,56 @@ def test_bad_input_is_refused_with_clear_messages(client_for, net, coordinator, 
     assert not Article.objects.exists()
 
 
+def test_a_cover_over_the_upload_limit_is_refused(client_for, net, coordinator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.MAX_UPLOAD_MB = 1
+    client = client_for(coordinator)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3)).save(buffer, format="PNG")
+    assert buffer.tell() > 1024 * 1024
+    big = SimpleUploadedFile("cover.png", buffer.getvalue(), content_type="image/png")
+    response = create(client, net, cover_image=big, cover_alt="Noise")
+    assert "The file may be at most 1 MB." in response.content.decode()
+    assert not Article.objects.exists()
+
+    small = SimpleUploadedFile("cover.png", png_bytes(), content_type="image/png")
+    create(client, net, cover_image=small, cover_alt="Trees planted")
+    assert Article.objects.get().cover_image
+
+
+def test_two_editors_on_one_article_the_second_save_is_refused_with_what_is_saved_now(
+    client_for, net, coordinator, communication_officer, draft
+):
+    url = reverse("news:edit", args=[net.slug, draft.pk])
+    first, second = client_for(coordinator), client_for(communication_officer)
+    # Both open the form at the same version.
+    for client in (first, second):
+        assert f'name="version" value="{draft.version}"' in client.get(url).content.decode()
+    loaded = {"version": draft.version, "summary": draft.summary, "byline_role": ""}
+
+    response = first.post(url, {**loaded, "title": "All ten roadmaps are in", "body": "First."})
+    assert response.status_code == 302
+    response = second.post(url, {**loaded, "title": "Roadmaps in December", "body": "Second."})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this in the meantime." in page
+    assert page.count("What is saved now</h2>") == 1
+    saved_now = page.split("What is saved now</h2>", 1)[1].split("</section>", 1)[0]
+    assert "<dt>Title</dt><dd>All ten roadmaps are in</dd>" in saved_now
+    assert 'value="Roadmaps in December"' in page  # the second editor's input is kept
+    assert "Second.</textarea>" in page
+    draft.refresh_from_db()
+    assert (draft.title, draft.body) == ("All ten roadmaps are in", "First.")
+
+
 def test_same_title_gets_its_own_slug_and_the_slug_never_changes(client_for, net, coordinator):
     client = client_for(coordinator)
     create(client, net, title="News")
     create(client, net, title="News")
     first, second = Article.objects.order_by("pk")
     assert (first.slug, second.slug) == ("news", "news-2")
-    client.post(
-        reverse("news:edit", args=[net.slug, first.pk]), {"title": "Better title", "body": "x"}
-    )
+    edit(client, first, title="Better title", body="x")
     first.refresh_from_db()
     assert first.title == "Better title" and first.slug == "news"
 
@@ -91,10 +141,9 @@ def test_edited_on_moves_with_real_edits_only(client_for, net, coordinator, draf
     long_ago = timezone.now() - dt.timedelta(days=30)
     Article.objects.filter(pk=draft.pk).update(edited_at=long_ago)
     client = client_for(coordinator)
-    edit_url = reverse("news:edit", args=[net.slug, draft.pk])
     same = {"title": draft.title, "summary": draft.summary, "body": draft.body, "byline_role": ""}
 
-    client.post(edit_url, same)  # saved without changing anything
+    edit(client, draft, **same)  # saved without changing anything
     draft.refresh_from_db()
     assert draft.edited_at == long_ago
 
@@ -102,7 +151,7 @@ def test_edited_on_moves_with_real_edits_only(client_for, net, coordinator, draf
     draft.refresh_from_db()
     assert draft.status == ArticleStatus.PUBLISHED and draft.edited_at == long_ago
 
-    client.post(edit_url, {**same, "body": draft.body + " And the cities agreed."})
+    edit(client, draft, **{**same, "body": draft.body + " And the cities agreed."})
     draft.refresh_from_db()
     assert timezone.now() - draft.edited_at < dt.timedelta(minutes=1)
     page = client.get(draft.get_absolute_url()).content.decode()
@@ -197,6 +246,7 @@ def test_the_beat_schedule_runs_the_publishing_task_every_minute():
     assert entry["schedule"] <= 60
 
 
+@pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_beat_task_publishes_due_articles_through_a_real_worker(celery_worker, net, coordinator):
     due = ArticleFactory(
@@ -258,7 +308,7 @@ def test_cover_image_is_served_with_the_article_and_hidden_with_a_draft(
     assert client_for(city_member_a).get(cover_url).status_code == 404
     assert client_for(None).get(cover_url).status_code == 404
 
-    services.article_publish(article=article)
+    services.article_publish(user=coordinator, article=article)
     response = client_for(None).get(cover_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == png_bytes()

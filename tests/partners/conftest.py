@@ -47,8 +47,8 @@ def pair_ab(net, city_a, city_b):
 @pytest.fixture
 def invitation_a(net, city_a, city_coordinator_a):
     return services.invitation_create(
+        user=city_coordinator_a,
         network=net,
-        invited_by=city_coordinator_a,
         email="new.member@example.org",
         role=Role.CITY_TEAM_MEMBER,
         partner=city_a,

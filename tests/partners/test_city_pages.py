@@ -8,21 +8,52 @@ from partners.models import CityGroup, KeyDeadline, Stakeholder, UlgMeeting, Wor
 from tests.factories import MembershipFactory, PartnerFactory, UserFactory
 
 
+def profile_data(**extra):
+    return {
+        "time_zone": "Europe/Sofia",
+        "description": "A city of 300,000 people.",
+        "csr_challenge": "Companies and the city hardly talk.",
+        "iap_focus": "A local CSR pact.",
+        "version": 1,
+        **extra,
+    }
+
+
 def test_city_coordinator_edits_the_city_profile(client_for, net, city_a, city_coordinator_a):
     client = client_for(city_coordinator_a)
-    response = client.post(
-        reverse("partners:partner_edit", args=[net.slug, city_a.slug]),
-        {
-            "time_zone": "Europe/Sofia",
-            "description": "A city of 300,000 people.",
-            "csr_challenge": "Companies and the city hardly talk.",
-            "iap_focus": "A local CSR pact.",
-        },
-    )
+    url = reverse("partners:partner_edit", args=[net.slug, city_a.slug])
+    assert client.get(url).context["form"]["version"].value() == 1
+    response = client.post(url, profile_data())
     assert response.status_code == 302
     page = client.get(city_a.get_absolute_url()).content.decode()
     assert "Companies and the city hardly talk." in page and "A local CSR pact." in page
     assert "Europe/Sofia" in page
+    city_a.refresh_from_db()
+    assert city_a.version == 2
+
+
+def test_a_stale_city_profile_is_refused_and_shows_what_is_saved_now(
+    client_for, net, city_a, coordinator, city_coordinator_a
+):
+    url = reverse("partners:partner_edit", args=[net.slug, city_a.slug])
+    assert client_for(coordinator).post(url, profile_data(iap_focus="The pact.")).status_code == 302
+
+    response = client_for(city_coordinator_a).post(
+        url, profile_data(time_zone="Europe/Rome", iap_focus="My own words.")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this in the meantime." in html
+    assert html.count(">What is saved now<") == 1
+    assert "The pact." in html and "Europe/Sofia" in html  # what the coordinator saved
+    form = response.context["form"]
+    assert form["iap_focus"].value() == "My own words."  # the input is kept
+    city_a.refresh_from_db()
+    assert (city_a.iap_focus, str(city_a.time_zone), city_a.version) == (
+        "The pact.",
+        "Europe/Sofia",
+        2,
+    )
 
 
 def test_city_page_shows_the_team_with_roles(
@@ -63,6 +94,33 @@ def test_stakeholder_email_is_unique_within_a_city_whatever_the_case(
         reverse("partners:stakeholder_create", args=[net.slug, city_b.slug]), stakeholder_data()
     )
     assert Stakeholder.objects.filter(partner=city_b).count() == 1
+
+
+def test_a_stale_stakeholder_save_is_refused_and_shows_the_saved_values_in_words(
+    client_for, net, city_a, city_member_a, city_coordinator_a, stakeholders_a
+):
+    stakeholder = stakeholders_a[0]
+    url = reverse("partners:stakeholder_edit", args=[net.slug, city_a.slug, stakeholder.pk])
+    first = stakeholder_data(name="Open Company", sector="academia", version=1)
+    first.pop("consent_to_contact")
+    assert client_for(city_member_a).post(url, first).status_code == 302
+
+    response = client_for(city_coordinator_a).post(
+        url, stakeholder_data(name="Renamed by the coordinator", version=1)
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this in the meantime." in html
+    assert html.count(">What is saved now<") == 1
+    assert "Academia" in html and "academia<" not in html  # the label, not the stored value
+    assert "<dd>No</dd>" in html  # consent in words, not False
+    assert response.context["form"]["name"].value() == "Renamed by the coordinator"
+    stakeholder.refresh_from_db()
+    assert (stakeholder.name, stakeholder.sector, stakeholder.version) == (
+        "Open Company",
+        "academia",
+        2,
+    )
 
 
 def test_ulg_meeting_records_who_was_there(client_for, net, city_a, city_member_a, stakeholders_a):
@@ -151,6 +209,7 @@ def workplan_data(stage_starts="2020-05-01", stage_ends="2020-12-15"):
         "stages-0-starts_on": stage_starts, "stages-0-ends_on": stage_ends,
         "deadlines-TOTAL_FORMS": "1", "deadlines-INITIAL_FORMS": "0",
         "deadlines-0-title": "IAP roadmaps submitted", "deadlines-0-due_on": "2020-12-31",
+        "deadlines-0-purpose": "iap_roadmap",
     }  # fmt: skip
 
 
@@ -160,7 +219,7 @@ def test_coordinator_edits_the_workplan_timeline_on_the_home_page(
     client = client_for(coordinator)
     url = reverse("partners:workplan_edit", args=[net.slug])
     response = client.post(url, workplan_data(stage_ends="2020-04-01"))
-    assert "The stage cannot end before it starts." in response.content.decode()
+    assert "The end cannot be before the start." in response.content.decode()
     assert not WorkplanStage.objects.exists() and not KeyDeadline.objects.exists()
     assert client.post(url, workplan_data()).status_code == 302
     home = (
@@ -169,6 +228,36 @@ def test_coordinator_edits_the_workplan_timeline_on_the_home_page(
         .content.decode()
     )
     assert "Activation" in home and "IAP roadmaps submitted" in home and "31 Dec 2020" in home
+
+
+def test_the_workplan_marks_the_one_iap_roadmap_deadline(client_for, net, coordinator):
+    from partners.selectors import roadmap_deadline
+
+    client = client_for(coordinator)
+    url = reverse("partners:workplan_edit", args=[net.slug])
+    form = client.get(url).context["deadlines"].forms[0]
+    assert "purpose" in form.fields
+    assert client.post(url, workplan_data()).status_code == 302
+    assert str(roadmap_deadline(network=net)) == "2020-12-31"
+
+    deadline = KeyDeadline.objects.get()
+    second = {
+        **workplan_data(),
+        "stages-TOTAL_FORMS": "0",
+        "deadlines-TOTAL_FORMS": "2", "deadlines-INITIAL_FORMS": "1",
+        "deadlines-0-id": deadline.pk, "deadlines-0-network": net.pk,
+        "deadlines-1-title": "Roadmaps, again", "deadlines-1-due_on": "2021-01-31",
+        "deadlines-1-purpose": "iap_roadmap",
+    }  # fmt: skip
+    response = client.post(url, second)
+    assert response.status_code == 200
+    assert "The network has one IAP roadmap deadline only." in response.content.decode()
+    assert KeyDeadline.objects.count() == 1
+
+    second["deadlines-1-purpose"] = "other"
+    assert client.post(url, second).status_code == 302
+    assert KeyDeadline.objects.count() == 2
+    assert str(roadmap_deadline(network=net)) == "2020-12-31"
 
 
 def grow(net, cities):

@@ -1,17 +1,26 @@
-"""Invitations: from the coordinator's form to the person's first page in the network."""
+"""Invitations: from the coordinator's form to the person's first page in the network.
+
+One smoke test runs a real Celery worker; the others send through the outbox sweep.
+"""
 
 import datetime as dt
 import re
 import time
+from collections import Counter
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from partners import services, tasks
-from partners.enums import Role
-from partners.models import Invitation, Membership, User
+from partners import services
+from partners.enums import InvitationStatus, Role
+from partners.models import Invitation, InvitationEmail, Membership, User
+from portal.outbox import OutboxStatus, send_pending
+
+
+def sweep():
+    return send_pending(models=[InvitationEmail])
 
 
 def link_in(message) -> str:
@@ -26,6 +35,7 @@ def invite(client, net, **data):
     return client.post(reverse("partners:invitation_create", args=[net.slug]), data)
 
 
+@pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_invitation_email_goes_out_through_a_real_worker(
     celery_worker, client_for, net, city_a, coordinator
@@ -46,12 +56,12 @@ def test_invitation_email_goes_out_through_a_real_worker(
     assert "Invitation to join TESTNET" in message.subject
     assert "expires in 7 days" in message.body
     assert "/n/testnet/join/" in link_in(message)
-    invitation = Invitation.objects.get()
+    email = InvitationEmail.objects.get()
     deadline = time.monotonic() + 5
-    while invitation.email_sent_at is None and time.monotonic() < deadline:
+    while email.status != OutboxStatus.SENT and time.monotonic() < deadline:
         time.sleep(0.05)
-        invitation.refresh_from_db()
-    assert invitation.email_sent_at is not None
+        email.refresh_from_db()
+    assert email.status == OutboxStatus.SENT and email.sent_at is not None
 
 
 def accept(client, link, **data):
@@ -67,14 +77,14 @@ def test_accepting_creates_the_account_grants_the_role_and_lands_in_the_network(
     client, client_for, net, city_a, coordinator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        invitation = services.invitation_create(
+        services.invitation_create(
+            user=coordinator,
             network=net,
-            invited_by=coordinator,
             email="lucia@example.org",
             role=Role.CITY_COORDINATOR,
             partner=city_a,
         )
-    services.send_invitation_email(invitation_id=invitation.pk)
+    assert sweep() == Counter({OutboxStatus.SENT: 1})
     link = link_in(mail.outbox[0])
 
     page = client.get(path_of(link))
@@ -99,8 +109,8 @@ def test_accepting_creates_the_account_grants_the_role_and_lands_in_the_network(
 
 def make_invitation(net, coordinator, **extra):
     invitation = services.invitation_create(
+        user=coordinator,
         network=net,
-        invited_by=coordinator,
         email="lucia@example.org",
         role=Role.LEAD_EXPERT,
         **extra,
@@ -148,11 +158,44 @@ def test_resending_sends_a_new_link_and_the_old_one_stops_working(
         reverse("partners:invitation_resend", args=[net.slug, invitation.pk])
     )
     invitation.refresh_from_db()
-    assert invitation.status == "open"
+    assert invitation.status == InvitationStatus.OPEN
     new_link = services.invitation_link(invitation)
     assert new_link != old_link
     assert client.get(old_link).status_code == 404
     assert client.get(new_link).status_code == 200
+
+
+def test_a_resend_cancels_the_unsent_email_and_only_the_new_link_goes_out(
+    client_for, net, coordinator
+):
+    invitation, old_link = make_invitation(net, coordinator)
+    client_for(coordinator).post(
+        reverse("partners:invitation_resend", args=[net.slug, invitation.pk])
+    )
+    first, second = invitation.emails.order_by("pk")
+    assert (first.status, second.status) == (OutboxStatus.CANCELLED, OutboxStatus.PENDING)
+    assert sweep() == Counter({OutboxStatus.SENT: 1})
+    invitation.refresh_from_db()
+    assert [link_in(m).endswith(services.invitation_link(invitation)) for m in mail.outbox] == [
+        True
+    ]
+
+
+def test_revoking_cancels_the_unsent_email(client_for, net, coordinator):
+    invitation, _ = make_invitation(net, coordinator)
+    client_for(coordinator).post(
+        reverse("partners:invitation_revoke", args=[net.slug, invitation.pk])
+    )
+    assert invitation.emails.get().status == OutboxStatus.CANCELLED
+    assert sweep() == Counter()
+    assert mail.outbox == []
+
+
+def test_an_email_whose_invitation_was_used_meanwhile_is_not_sent(net, coordinator):
+    invitation, _ = make_invitation(net, coordinator)
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now(), nonce="")
+    assert sweep() == Counter({OutboxStatus.CANCELLED: 1})
+    assert mail.outbox == []
 
 
 def test_a_tampered_link_is_refused(client, net, coordinator):
@@ -172,8 +215,8 @@ def test_an_existing_account_logs_in_and_accepts(
     client_for, net, other_net, coordinator, other_network_coordinator
 ):
     invitation = services.invitation_create(
+        user=coordinator,
         network=net,
-        invited_by=coordinator,
         email=other_network_coordinator.email,
         role=Role.AD_HOC_EXPERT,
     )
@@ -268,6 +311,23 @@ def test_the_sweep_sends_invitations_the_broker_never_got(
     with django_capture_on_commit_callbacks(execute=False):  # as if Redis was down at commit
         make_invitation(net, coordinator)
     assert mail.outbox == []
-    assert tasks.send_pending_emails() == 1
-    assert tasks.send_pending_emails() == 0
+    assert sweep() == Counter({OutboxStatus.SENT: 1})
+    assert sweep() == Counter()
     assert len(mail.outbox) == 1
+
+
+def test_the_invitation_service_asks_the_rule_of_the_invitation(
+    net, city_a, city_b, city_coordinator_a
+):
+    from django.core.exceptions import PermissionDenied
+
+    for role, partner in [(Role.CITY_TEAM_MEMBER, city_b), (Role.COORDINATOR, city_a)]:
+        with pytest.raises(PermissionDenied):
+            services.invitation_create(
+                user=city_coordinator_a,
+                network=net,
+                email="x@example.org",
+                role=role,
+                partner=partner,
+            )
+    assert not Invitation.objects.exists()
