@@ -4,7 +4,6 @@ One smoke test runs a real Celery worker; the others drive the outbox sweep them
 """
 
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -16,16 +15,7 @@ from partners import services
 from partners.models import NotificationEmail
 from portal.outbox import MAX_ATTEMPTS, OutboxStatus, send_one, send_pending
 from tests.factories import UserFactory
-from tests.services import unreachable_broker
-
-
-def wait_for(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
+from tests.services import unreachable_broker, wait_until
 
 
 def sweep():
@@ -50,12 +40,14 @@ def test_email_goes_out_through_a_real_worker_after_commit(celery_worker, city_m
         [notification] = services.notify(
             recipients=[city_member_a], title="Your roadmap was approved", url="/n/x/", email=True
         )
-    assert wait_for(lambda: len(mail.outbox) == 1)
+    assert wait_until(lambda: len(mail.outbox) == 1)
     assert mail.outbox[0].to == [city_member_a.email]
     assert "Your roadmap was approved" in mail.outbox[0].subject
     assert "http://" in mail.outbox[0].body
     email = NotificationEmail.objects.get(notification=notification)
-    assert wait_for(lambda: NotificationEmail.objects.get(pk=email.pk).status == OutboxStatus.SENT)
+    assert wait_until(
+        lambda: NotificationEmail.objects.get(pk=email.pk).status == OutboxStatus.SENT
+    )
 
 
 def test_the_email_is_handed_to_the_worker_only_when_the_transaction_commits(
