@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from partners.models import Partner
 from partners.roles import city_ids_in
-from partners.rules import is_network_staff, is_programme_officer
+from partners.rules import sees_every_city
 from partners.selectors import roadmap_deadline
 
 from .enums import RoadmapState, SectionKind
@@ -22,10 +22,6 @@ from .models import (
     SmallScaleAction,
 )
 
-#: Who sees the roadmap, plan and Small Scale Actions of every city of a network; the
-#: others see only their own city's.
-sees_every_city_plan = is_network_staff | is_programme_officer
-
 
 def cities_whose_plans_are_visible_to(*, user, network) -> QuerySet[Partner]:
     """The cities whose roadmap, plan and Small Scale Actions the person may see.
@@ -34,7 +30,7 @@ def cities_whose_plans_are_visible_to(*, user, network) -> QuerySet[Partner]:
     the programme officer. Views fetch cities through it, so another city is a 404, and
     the `iap.view_roadmap` and `iap.view_plan` rules ask it too."""
     cities = Partner.objects.filter(network=network).select_related("network")
-    if sees_every_city_plan.test(user, network):
+    if sees_every_city(user, network):
         return cities
     return cities.filter(pk__in=city_ids_in(user, network.pk))
 

@@ -5,16 +5,12 @@ personal calendar feed list through them, and the `view_*` rules ask them."""
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from partners.enums import Role
 from partners.models import Partner, User
-from partners.roles import city_ids_in, holds
-from partners.rules import is_network_member
+from partners.roles import city_ids_in
+from partners.rules import is_network_member, sees_every_city
 from partners.selectors import networks_for
 
 from .models import AgendaItem, Attendance, CalendarFeed, Call, Meeting
-
-#: Who sees every call of their network, not only those of their own city.
-SEES_EVERY_CALL = frozenset({*Role.staff(), Role.PROGRAMME_OFFICER})
 
 
 def meetings_visible_to(*, user, network) -> QuerySet[Meeting]:
@@ -50,7 +46,7 @@ def calls_visible_to(*, user, network) -> QuerySet[Call]:
     calls = Call.objects.filter(network=network).select_related("network", "checkup_round")
     if not is_network_member(user, network):
         return calls.none()
-    if holds(user, network.pk, SEES_EVERY_CALL):
+    if sees_every_city(user, network):
         return calls
     mine = Call.objects.filter(Q(cities__in=city_ids_in(user, network.pk)) | Q(participants=user))
     return calls.filter(pk__in=mine.values("pk"))

@@ -23,6 +23,12 @@ class Role(models.TextChoices):
         return (cls.COORDINATOR, cls.LEAD_PARTNER, cls.LEAD_EXPERT)
 
     @classmethod
+    def sees_every_city(cls):
+        """Who sees every city's calls, roadmaps and plans, not only their own city's: the
+        people who run the network and the programme officer (who only reads)."""
+        return (*cls.staff(), cls.PROGRAMME_OFFICER)
+
+    @classmethod
     def reviewers(cls):
         """Who reviews the cities' roadmaps and plans."""
         return (cls.LEAD_EXPERT, cls.LEAD_PARTNER)

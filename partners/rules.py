@@ -32,6 +32,8 @@ is_programme_officer = has_role(Role.PROGRAMME_OFFICER)
 is_city_coordinator_in_network = has_role(Role.CITY_COORDINATOR)
 #: The people who run the network (`Role.staff()`).
 is_network_staff = has_role(*Role.staff())
+#: Who sees every city of the network (`Role.sees_every_city()`).
+sees_every_city = has_role(*Role.sees_every_city())
 
 
 @rules.predicate
