@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import os
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -17,6 +16,7 @@ from news import services, tasks
 from news.enums import ArticleStatus
 from news.models import Article
 from tests.news.conftest import ArticleFactory
+from tests.services import wait_until
 
 XSS_BODY = """Hello **cities**.
 
@@ -262,14 +262,9 @@ def test_beat_task_publishes_due_articles_through_a_real_worker(celery_worker, n
         publish_at=timezone.now() + dt.timedelta(hours=1),
     )
     tasks.publish_scheduled_articles.delay()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        due.refresh_from_db()
-        if due.status == ArticleStatus.PUBLISHED:
-            break
-        time.sleep(0.1)
+    published = Article.objects.filter(pk=due.pk, status=ArticleStatus.PUBLISHED).exists
+    assert wait_until(published, timeout=20)
     later.refresh_from_db()
-    assert due.status == ArticleStatus.PUBLISHED
     assert later.status == ArticleStatus.SCHEDULED
 
 
