@@ -17,6 +17,11 @@ class IapConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from portal.registry import demo_loaders
+
+        from . import demo
+
+        demo_loaders.register(demo.load, order=20)
         # partners knows nothing of iap: iap listens for new cities.
         post_save.connect(
             create_city_plans, sender="partners.Partner", dispatch_uid="iap_create_city_plans"

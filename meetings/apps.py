@@ -8,8 +8,10 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import panels
+        from portal.registry import demo_loaders, panels
 
+        from . import demo
         from .panels import next_events
 
         panels.register(next_events, order=10)
+        demo_loaders.register(demo.load, order=10)

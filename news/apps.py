@@ -6,3 +6,10 @@ class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("News")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal.registry import demo_loaders
+
+        from . import demo
+
+        demo_loaders.register(demo.load, order=30)

@@ -4,19 +4,10 @@ An app registers a callable in its AppConfig.ready(); the callable takes the req
 the network and returns rendered HTML, or an empty string when it has nothing to show.
 """
 
-from collections.abc import Callable
-
 from django.utils.safestring import SafeString
 
-_panels: list[tuple[int, Callable]] = []
-
-
-def register(func: Callable, *, order: int = 100) -> Callable:
-    if all(existing is not func for _, existing in _panels):
-        _panels.append((order, func))
-        _panels.sort(key=lambda pair: pair[0])
-    return func
+from .registry import panels
 
 
 def render_panels(request, network) -> list[SafeString]:
-    return [html for _, func in _panels if (html := func(request, network))]
+    return [html for func in panels if (html := func(request, network))]

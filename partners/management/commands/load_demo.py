@@ -1,10 +1,8 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-#: The apps that add demo data, in order: each later one builds on what came before.
-DEMO_APPS = ["partners", "meetings", "iap", "news"]
+from partners import demo
+from portal.registry import demo_loaders
 
 
 class Command(BaseCommand):
@@ -12,22 +10,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            context = import_module("partners.demo").load(stdout=self.stdout)
-            for app in DEMO_APPS[1:]:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                module.load(context=context, stdout=self.stdout)
+            context = demo.load(stdout=self.stdout)
+            for load in demo_loaders:  # the other apps', registered in their ready()
+                load(context=context, stdout=self.stdout)
         self.print_logins(context)
 
     def print_logins(self, context):
-        from partners.demo import DEMO_PASSWORD
-
         self.stdout.write(self.style.SUCCESS("Demo networks loaded."))
-        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
+        self.stdout.write(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")
         rows = [
             (context["coordinator"], "CITIES4CSR coordinator (Milan team)"),
             (context["lead_partner"], "CITIES4CSR lead partner (Milan)"),

@@ -1,0 +1,26 @@
+"""Ordered registries through which apps offer something to an app below them.
+
+An app registers in its AppConfig.ready(), so the app that uses the registry never
+imports the apps that fill it (the network home's panels, the demo data)."""
+
+from collections.abc import Callable
+
+
+class Registry:
+    def __init__(self):
+        self._entries: list[tuple[int, Callable]] = []
+
+    def register(self, func: Callable, *, order: int = 100) -> Callable:
+        if all(existing is not func for _, existing in self._entries):
+            self._entries.append((order, func))
+            self._entries.sort(key=lambda pair: pair[0])
+        return func
+
+    def __iter__(self):
+        return (func for _, func in self._entries)
+
+
+#: Callables (request, network) → HTML for the network home, or "" when they have nothing.
+panels = Registry()
+#: Callables (context, stdout) → context that load each app's demo data, in order.
+demo_loaders = Registry()
