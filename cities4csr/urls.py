@@ -3,12 +3,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from news.sitemaps import ArticleSitemap
+from partners.throttle import login_throttled
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("partners.account_urls")),
+    path("admin/login/", login_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("", include("news.urls")),  # public /news/ pages and the editors' /n/<slug>/news/
     path("", include("meetings.urls")),  # /n/<slug>/meetings/ and the personal /calendar/ feed

@@ -1,10 +1,10 @@
 """Roadmaps and plans as PDF (WeasyPrint) and CSV."""
 
-import csv
-
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+
+from portal.csv import csv_response
 
 from .selectors import actions_of, sections_of
 from .services import STEP_FIELDS
@@ -20,13 +20,6 @@ def _pdf(request, template, context, filename):
     return response
 
 
-def _csv(filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    return response, csv.writer(response)
-
-
 def roadmap_pdf(request, roadmap):
     return _pdf(
         request,
@@ -37,7 +30,7 @@ def roadmap_pdf(request, roadmap):
 
 
 def roadmap_csv(roadmap):
-    response, writer = _csv(f"{slugify(roadmap.partner.city)}-iap-roadmap.csv")
+    response, writer = csv_response(f"{slugify(roadmap.partner.city)}-iap-roadmap.csv")
     writer.writerow(["position", *STEP_FIELDS])
     for step in roadmap.steps.all():
         writer.writerow(
@@ -59,7 +52,7 @@ def plan_pdf(request, plan):
 
 
 def plan_csv(plan):
-    response, writer = _csv(f"{slugify(plan.partner.city)}-iap-actions.csv")
+    response, writer = csv_response(f"{slugify(plan.partner.city)}-iap-actions.csv")
     writer.writerow(
         [
             "action",

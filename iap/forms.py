@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Stakeholder
 from portal.forms import DATE, DatesInOrderMixin, VersionedFormMixin
 from portal.uploads import validate_upload
+from portal.validators import plausible_date
 
 from .enums import PlanStatus, RoadmapAction
 from .models import PlanAction, PlanSection, RoadmapStep, SmallScaleAction, SsaFile
@@ -49,6 +50,7 @@ class DeadlineForm(forms.Form):
         required=False,
         widget=DATE,
         help_text=_("Leave empty for no deadline."),
+        validators=[plausible_date],
     )
 
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner, Stakeholder
+from portal.markdown import validate_markdown
+from portal.validators import plausible_date
 from portal.versioning import Versioned
 
 from .enums import (
@@ -64,8 +66,8 @@ class RoadmapStep(Versioned):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     owner = models.CharField(_("owner"), max_length=200, blank=True)
-    starts_on = models.DateField(_("start"), null=True, blank=True)
-    due_on = models.DateField(_("due"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True, validators=[plausible_date])
+    due_on = models.DateField(_("due"), null=True, blank=True, validators=[plausible_date])
     status = models.CharField(
         _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
     )
@@ -225,7 +227,9 @@ class PlanSection(Versioned):
         ActionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
     )
     kind = models.CharField(_("section"), max_length=20, choices=SectionKind.choices)
-    body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("Markdown."), validators=[validate_markdown]
+    )
 
     class Meta:
         verbose_name = _("IAP section")
@@ -274,8 +278,8 @@ class PlanAction(Versioned):
     stakeholders = models.ManyToManyField(
         Stakeholder, verbose_name=_("stakeholders involved"), blank=True, related_name="+"
     )
-    starts_on = models.DateField(_("start"), null=True, blank=True)
-    ends_on = models.DateField(_("end"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True, validators=[plausible_date])
+    ends_on = models.DateField(_("end"), null=True, blank=True, validators=[plausible_date])
     budget = models.DecimalField(
         _("estimated budget (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -345,8 +349,8 @@ class SmallScaleAction(Versioned):
     budget = models.DecimalField(
         _("budget (EUR)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    starts_on = models.DateField(_("start"), null=True, blank=True)
-    ends_on = models.DateField(_("end"), null=True, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True, validators=[plausible_date])
+    ends_on = models.DateField(_("end"), null=True, blank=True, validators=[plausible_date])
     status = models.CharField(
         _("status"), max_length=20, choices=SsaStatus.choices, default=SsaStatus.IDEA
     )

@@ -1,10 +1,13 @@
 """iCalendar (.ics) files for meetings and calls, for downloads, feeds and e-mails."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from portal.dates import localtime_or_utc
 
 PRODID = "-//CITIES4CSR portal//meetings//EN"
 
@@ -13,8 +16,8 @@ def _event(item, *, cancelled: bool = False) -> Event:
     event = Event()
     event.add("uid", item.calendar_uid)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", item.starts_at)
-    event.add("dtend", item.ends_at)
+    event.add("dtstart", localtime_or_utc(item.starts_at, dt.UTC))  # in UTC: any year fits
+    event.add("dtend", localtime_or_utc(item.ends_at, dt.UTC))
     event.add("summary", str(item))
     event.add("sequence", item.sequence)
     url = f"{settings.SITE_URL}{item.get_absolute_url()}"

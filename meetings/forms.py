@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from partners.selectors import city_team
 from portal.forms import DATE, DATETIME, DatesInOrderMixin, VersionedFormMixin
 from portal.uploads import validate_upload
+from portal.validators import plausible_datetime
 
 from . import selectors
 from .models import AgendaItem, Call, CheckupRound, FollowUp, Meeting, MeetingDocument
+from .rules import may_plan_call_between
 
 #: Every form with a start and an end keeps them in order.
 START_AND_END = [("starts_at", "ends_at")]
@@ -127,8 +129,10 @@ class CallForm(DatesInOrderMixin, forms.ModelForm):
         }
         help_texts = {"starts_at": _("In your time zone.")}
 
-    def __init__(self, *args, network, **kwargs):
+    def __init__(self, *args, network, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.network = network
+        self.user = user
         self.fields["cities"].queryset = network.partners.all()
         self.fields["meeting"].queryset = Meeting.objects.filter(network=network)
 
@@ -136,6 +140,10 @@ class CallForm(DatesInOrderMixin, forms.ModelForm):
         cities = self.cleaned_data["cities"]
         if len(cities) < 2:
             raise forms.ValidationError(_("A bilateral call is between two or more cities."))
+        if not may_plan_call_between(self.user, self.network, cities):
+            raise forms.ValidationError(
+                _("Your own city must take part in a call you plan; tick it among the cities.")
+            )
         return cities
 
 
@@ -143,9 +151,14 @@ class RescheduleForm(DatesInOrderMixin, forms.Form):
     date_pairs = START_AND_END
 
     starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=DATETIME, help_text=_("In your time zone.")
+        label=_("Starts at"),
+        widget=DATETIME,
+        help_text=_("In your time zone."),
+        validators=[plausible_datetime],
     )
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME)
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=DATETIME, validators=[plausible_datetime]
+    )
 
 
 class CallNotesForm(VersionedFormMixin, forms.ModelForm):
@@ -171,7 +184,10 @@ class CheckupRoundForm(forms.Form):
         label=_("Title"), max_length=200, help_text=_('e.g. "December 2020 check-up"')
     )
     starts_at = forms.DateTimeField(
-        label=_("First call starts at"), widget=DATETIME, help_text=_("In your time zone.")
+        label=_("First call starts at"),
+        widget=DATETIME,
+        help_text=_("In your time zone."),
+        validators=[plausible_datetime],
     )
     minutes = forms.IntegerField(
         label=_("Minutes per call"), min_value=15, max_value=240, initial=60

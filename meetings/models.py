@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner
+from portal.markdown import validate_markdown
 from portal.outbox import OutboxItem
+from portal.validators import plausible_date, plausible_datetime
 from portal.versioning import Versioned
 
 from .enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus, NoticeKind
@@ -45,8 +47,8 @@ class Meeting(EventStatusMixin, Versioned):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[plausible_datetime])
+    ends_at = models.DateTimeField(_("ends at"), validators=[plausible_datetime])
     format = models.CharField(
         _("format"), max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.ONLINE
     )
@@ -66,7 +68,9 @@ class Meeting(EventStatusMixin, Versioned):
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     purpose = models.TextField(_("purpose"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
+    minutes = models.TextField(
+        _("minutes"), blank=True, help_text=_("Markdown."), validators=[validate_markdown]
+    )
     sequence = models.PositiveIntegerField(
         _("calendar revision"), default=0, help_text=_("Raised at each change of time.")
     )
@@ -106,7 +110,7 @@ class AgendaItem(Versioned):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
     )
-    starts_at = models.DateTimeField(_("time"))
+    starts_at = models.DateTimeField(_("time"), validators=[plausible_datetime])
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=AgendaKind.choices)
     speakers = models.ManyToManyField(
@@ -235,8 +239,8 @@ class Call(EventStatusMixin, Versioned):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
     title = models.CharField(_("title"), max_length=300)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[plausible_datetime])
+    ends_at = models.DateTimeField(_("ends at"), validators=[plausible_datetime])
     online_link = models.URLField(_("online link"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
@@ -292,7 +296,7 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="follow_ups",
     )  # fmt: skip
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True, validators=[plausible_date])
     done = models.BooleanField(_("done"), default=False)
 
     class Meta:

@@ -6,6 +6,7 @@ Who may *see* a meeting or a call is decided once, by `selectors.meetings_visibl
 
 import rules
 
+from partners.enums import Role
 from partners.roles import city_ids_in, network_id_of, network_ids
 from partners.rules import (
     is_city_coordinator_in_network,
@@ -47,6 +48,15 @@ def is_in_a_city_of_the_call(user, call=None):
         return False
     mine = city_ids_in(user, call.network_id)
     return bool(mine) and call.cities.filter(pk__in=mine).exists()
+
+
+def may_plan_call_between(user, network, cities) -> bool:
+    """The network's staff plan any call; a city coordinator only a call their own city
+    takes part in, so that no city is invited to calls it cannot cancel."""
+    if is_network_staff(user, network):
+        return True
+    mine = city_ids_in(user, network.pk, roles=[Role.CITY_COORDINATOR])
+    return any(city.pk in mine for city in cities)
 
 
 @rules.predicate

@@ -9,8 +9,10 @@ two sweeps at once, a retried task or a doubled beat tick cannot send it twice. 
 killed after the SMTP server took the message but before the commit leaves the row
 pending; it is then sent again with the same Message-ID, which mail clients use to show
 it once. While the broker is down nothing is sent; the rows wait, and when the sweep runs
-again, late reminders go out, and reminders whose event has already started are skipped
-and logged.
+again, reminders whose event has already started are skipped and logged. When several
+reminders of one event are due for a person at once (an event planned at short notice, a
+sweep back after an outage), only the nearest goes out, saying how long is really left
+("in 30 minutes", not "in 7 days"); the others are recorded as skipped.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from partners.selectors import city_team, people_with_roles
 from partners.services import notify
 from portal import outbox
 from portal.outbox import OutboxStatus
+from portal.validators import plausible_datetime
 from portal.versioning import save_versioned
 
 from .calendar import calendar_bytes
@@ -55,6 +58,7 @@ from .models import (
     Notice,
     ReminderPolicy,
 )
+from .rules import may_plan_call_between
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +177,8 @@ def call_create(*, user, network, data: dict) -> Call:
     _require(user, "meetings.add_call", network)
     data = dict(data)
     cities = list(data.pop("cities"))
+    if not may_plan_call_between(user, network, cities):
+        raise PermissionDenied
     call = Call(network=network, kind=CallKind.BILATERAL, **data)
     call.full_clean()
     call.save()
@@ -210,6 +216,7 @@ def checkup_round_open(
     """One check-up call per city with its team, the lead partner and the lead expert,
     one after the other from `starts_at`."""
     _require(user, "meetings.open_checkup_round", network)
+    plausible_datetime(starts_at)
     checkup_round = CheckupRound(network=network, title=title)
     checkup_round.full_clean()
     checkup_round.save()
@@ -391,7 +398,8 @@ def send_due_notices(*, now: dt.datetime | None = None, limit: int = 500) -> dic
 
 def reminder_outcome(notice: Notice, *, now) -> str | None:
     """A reminder whose event moved or was cancelled is not sent; one whose event has
-    started is skipped and logged. Other notices are sent."""
+    started is skipped and logged, and so is one that a nearer reminder, due too, makes
+    pointless. Other notices are sent."""
     if notice.kind != NoticeKind.REMINDER:
         return None
     event = notice.event
@@ -404,18 +412,60 @@ def reminder_outcome(notice: Notice, *, now) -> str | None:
             notice.offset_minutes, event, notice.user.email, event.starts_at.isoformat(),
         )  # fmt: skip
         return OutboxStatus.SKIPPED
+    if _nearer_reminder_due(notice, now=now):
+        log.info(
+            "Skipped the %s-minute reminder of %s for %s: a nearer one is due as well",
+            notice.offset_minutes, event, notice.user.email,
+        )  # fmt: skip
+        return OutboxStatus.SKIPPED
+    notice.checked_at = now  # the sender's clock, for the words of `notice_message`
     return None
 
 
-def offset_words(minutes: int) -> str:
-    """7 days, 1 day, 1 hour, 30 minutes."""
-    if minutes and minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    if minutes and minutes % 60 == 0:
-        hours = minutes // 60
-        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+def _nearer_reminder_due(notice: Notice, *, now) -> bool:
+    """Whether a reminder with a smaller offset of the same event and start is due for
+    the same person (the sweep plans every due offset before it sends any)."""
+    return (
+        Notice.objects.filter(
+            **_event_field(notice.event),
+            user_id=notice.user_id,
+            kind=NoticeKind.REMINDER,
+            event_starts_at=notice.event_starts_at,
+            offset_minutes__lt=notice.offset_minutes,
+            due_at__lte=now,
+        )
+        .exclude(status=OutboxStatus.CANCELLED)
+        .exists()
+    )
+
+
+_DAY = 24 * 60
+
+
+def time_left_words(left: dt.timedelta) -> str:
+    """How long until the start, as a person says it: "7 days", "23 hours", "30 minutes",
+    "1 hour and 5 minutes"; from about a day on, to the nearest hour."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    if minutes >= _DAY - 30:
+        minutes = round(minutes / 60) * 60
+    days, rest = divmod(minutes, _DAY)
+    hours, minutes = divmod(rest, 60)
+    parts = [
+        ngettext("%(n)d day", "%(n)d days", days) % {"n": days} if days else "",
+        ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours} if hours else "",
+        ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes} if minutes else "",
+    ]
+    first, *rest_parts = [part for part in parts if part]
+    if not rest_parts:
+        return first
+    return _("%(larger)s and %(smaller)s") % {"larger": first, "smaller": rest_parts[0]}
+
+
+def _time_left(notice: Notice) -> str:
+    if notice.kind != NoticeKind.REMINDER:
+        return ""
+    now = getattr(notice, "checked_at", None) or timezone.now()
+    return time_left_words(notice.event.starts_at - now)
 
 
 def notice_message(notice: Notice) -> EmailMessage:
@@ -426,9 +476,9 @@ def notice_message(notice: Notice) -> EmailMessage:
             "event": event,
             "user": user,
             "link": f"{settings.SITE_URL}{event.get_absolute_url()}",
-            "starts": timezone.localtime(event.starts_at),
-            "ends": timezone.localtime(event.ends_at),
-            "in_words": offset_words(notice.offset_minutes),
+            "starts": event.starts_at,
+            "ends": event.ends_at,
+            "in_words": _time_left(notice),
         }
         subject = render_to_string("meetings/email/notice_subject.txt", context).strip()
         body = render_to_string("meetings/email/notice.txt", context)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from partners.mixins import NetworkPermissionMixin
+from partners.mixins import NetworkPermissionMixin, keep_private
 from partners.roles import city_ids_in
 from portal.views import VersionedFormViewMixin
 
@@ -210,6 +210,8 @@ class AttendanceView(MeetingMixin, FormPageMixin, FormView):
     def partner(self):
         cities = selectors.cities_of(user=self.request.user, network=self.network)
         wanted = self.request.GET.get("city") or self.request.POST.get("city")
+        if wanted and "\x00" in wanted:
+            raise Http404  # no city's slug has one, and the database refuses to compare it
         partner = cities.filter(slug=wanted).first() if wanted else cities.first()
         if partner is None:
             raise Http404
@@ -427,7 +429,7 @@ class CallCreateView(NetworkPermissionMixin, FormPageMixin, FormView):
         return self.network
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "network": self.network}
+        return {**super().get_form_kwargs(), "network": self.network, "user": self.request.user}
 
     def form_valid(self, form):
         call = services.call_create(
@@ -495,8 +497,10 @@ class CalendarFeedView(View):
         user = services.calendar_feed_user(token=token)
         if user is None:
             raise Http404
-        return ics_response(
-            selectors.events_for_feed(user=user),
-            "cities4csr.ics",
-            name=str(_("CITIES4CSR meetings and calls")),
+        return keep_private(
+            ics_response(
+                selectors.events_for_feed(user=user),
+                "cities4csr.ics",
+                name=str(_("CITIES4CSR meetings and calls")),
+            )
         )

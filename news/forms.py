@@ -6,6 +6,7 @@ from meetings.models import Meeting
 from partners.models import Partner
 from portal.forms import DATETIME, VersionedFormMixin
 from portal.uploads import IMAGES, validate_upload
+from portal.validators import plausible_datetime
 
 from .enums import PublishAction
 from .models import Article, Tag
@@ -48,7 +49,11 @@ class ArticleForm(VersionedFormMixin, forms.ModelForm):
 class PublishForm(forms.Form):
     action = forms.ChoiceField(choices=PublishAction.choices)
     publish_at = forms.DateTimeField(
-        label=_("Publish at"), required=False, widget=DATETIME, help_text=_("In your time zone.")
+        label=_("Publish at"),
+        required=False,
+        widget=DATETIME,
+        help_text=_("In your time zone."),
+        validators=[plausible_datetime],
     )
 
     def clean(self):

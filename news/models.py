@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Network, Partner
-from portal.markdown import word_count
+from portal.markdown import validate_markdown, word_count
+from portal.validators import plausible_datetime
 from portal.versioning import Versioned
 
 from .enums import ArticleStatus
@@ -42,7 +43,9 @@ class Article(Versioned):
     )
     summary = models.TextField(_("summary"), max_length=600, blank=True)
     body = models.TextField(
-        _("body"), help_text=_("Markdown: **bold**, _italic_, [links](https://…), lists.")
+        _("body"),
+        help_text=_("Markdown: **bold**, _italic_, [links](https://…), lists."),
+        validators=[validate_markdown],
     )
     cover_image = models.ImageField(_("cover image"), upload_to="news/covers/", blank=True)
     cover_alt = models.CharField(
@@ -73,7 +76,9 @@ class Article(Versioned):
     status = models.CharField(
         _("status"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )
-    publish_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    publish_at = models.DateTimeField(
+        _("publish time"), null=True, blank=True, validators=[plausible_datetime]
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     edited_at = models.DateTimeField(
         _("edited on"), default=timezone.now, help_text=_("Moves only when the text changes.")

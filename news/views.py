@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from partners.mixins import NetworkPermissionMixin
+from partners.mixins import NetworkPermissionMixin, keep_private
 from portal.views import VersionedFormViewMixin
 
 from . import selectors, services
@@ -89,7 +89,10 @@ class ArticleCoverView(View):
     def get(self, request, network_slug, slug):
         network = selectors.public_network(slug=network_slug)
         article = selectors.article_with_cover(user=request.user, network=network, slug=slug)
-        return FileResponse(article.cover_image.open("rb"))
+        response = FileResponse(article.cover_image.open("rb"))
+        if not selectors.is_published(article=article):
+            keep_private(response)  # a draft's cover, seen by its editors only
+        return response
 
 
 # Editor pages (the network's news editors) ----------------------------------------------

@@ -24,13 +24,18 @@ from .selectors import invitation_scope
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    # Declared here so that the length is checked: AuthenticationForm only sets it on the
+    # widget, and an over-long name would reach the lockout table.
     username = UsernameField(
         label=_("Email"),
+        max_length=User._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("Please enter a correct email and password. Both are case-sensitive."),
+        "invalid_login": _(
+            "Please enter a correct email and password. The password is case-sensitive."
+        ),
     }
 
 

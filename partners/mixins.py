@@ -9,10 +9,21 @@ before any permission is asked; a 403 only answers an action on something one ca
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
 
 from . import selectors
+
+
+def keep_private(response):
+    """What only members may see is kept by no shared cache (a proxy, a CDN); pages are not
+    stored by the browser either, files may be, for the person who downloaded them."""
+    if response.has_header("Content-Disposition"):
+        patch_cache_control(response, private=True)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 class NetworkPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -28,7 +39,7 @@ class NetworkPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), self.get_login_url())
         _ = self.network  # 404 before anything else for a network one does not belong to
-        return super().dispatch(request, *args, **kwargs)
+        return keep_private(super().dispatch(request, *args, **kwargs))
 
     def get_permission_object(self):
         """The network itself; views about one object of it return that object."""
@@ -47,3 +58,6 @@ class OwnAccountMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def get_permission_object(self):
         return self.request.user
+
+    def dispatch(self, request, *args, **kwargs):
+        return keep_private(super().dispatch(request, *args, **kwargs))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
 from portal.outbox import OutboxItem, OutboxStatus
+from portal.validators import plausible_date
 from portal.versioning import Versioned
 
 from .enums import COUNTRIES, DeadlinePurpose, GroupKind, InvitationStatus, Phase, Role, Sector
@@ -98,8 +99,8 @@ class Network(models.Model):
     acronym = models.CharField(_("acronym"), max_length=40)
     slug = models.SlugField(_("slug"), unique=True)
     theme = models.TextField(_("theme"), blank=True)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[plausible_date])
+    end_date = models.DateField(_("end date"), validators=[plausible_date])
     current_phase = models.CharField(
         _("current phase"), max_length=40, choices=Phase.choices, default=Phase.PHASE_1
     )
@@ -273,8 +274,8 @@ class WorkplanStage(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     phase = models.CharField(_("phase"), max_length=40, choices=Phase.choices, blank=True)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[plausible_date])
+    ends_on = models.DateField(_("ends on"), validators=[plausible_date])
     description = models.TextField(_("what happens"), blank=True)
 
     class Meta:
@@ -301,7 +302,7 @@ class KeyDeadline(models.Model):
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="deadlines"
     )
     title = models.CharField(_("title"), max_length=200)
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(_("due on"), validators=[plausible_date])
     purpose = models.CharField(
         _("purpose"),
         max_length=20,
@@ -336,7 +337,7 @@ class UlgMeeting(models.Model):
         on_delete=models.CASCADE,
         related_name="ulg_meetings",
     )
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[plausible_date])
     topic = models.CharField(_("topic"), max_length=300)
     participants = models.PositiveIntegerField(_("number of participants"), default=0)
     stakeholders_present = models.ManyToManyField(

@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from portal import outbox
 from portal.outbox import OutboxStatus
 from portal.versioning import save_versioned
 
-from .enums import DeadlinePurpose
+from .enums import DeadlinePurpose, Role
 from .models import (
     CityGroup,
     Invitation,
@@ -259,11 +260,36 @@ def invitation_message(invitation: Invitation) -> EmailMessage:
 # Roles -----------------------------------------------------------------------------------
 
 
+LAST_COORDINATOR = _(
+    "A network needs at least one coordinator: give the coordinator role to someone else "
+    "first, then change or remove this one."
+)
+
+
+def _keep_a_coordinator(membership: Membership, *, new_role: str | None) -> None:
+    """Refuse to demote or remove the network's last coordinator, leaving nobody to run it.
+
+    The network's coordinator rows and this one stay locked until the change is saved, so
+    two coordinators stepping down at the same moment cannot both succeed.
+    """
+    rows = list(
+        Membership.objects.select_for_update()
+        .filter(Q(pk=membership.pk) | Q(network_id=membership.network_id, role=Role.COORDINATOR))
+        .order_by("pk")
+    )
+    stored = next((row for row in rows if row.pk == membership.pk), None)
+    if stored is None or stored.role != Role.COORDINATOR or new_role == Role.COORDINATOR:
+        return
+    if not any(row.role == Role.COORDINATOR and row.pk != membership.pk for row in rows):
+        raise ValidationError(LAST_COORDINATOR)
+
+
 @transaction.atomic
 def membership_change_role(
     *, user: User, membership: Membership, role: str, partner=None
 ) -> Membership:
     _require(user, "partners.manage_memberships", membership.network)
+    _keep_a_coordinator(membership, new_role=role)
     membership.role = role
     membership.partner = partner
     membership.full_clean()
@@ -275,6 +301,7 @@ def membership_change_role(
 @transaction.atomic
 def membership_remove(*, user: User, membership: Membership) -> None:
     _require(user, "partners.manage_memberships", membership.network)
+    _keep_a_coordinator(membership, new_role=None)
     membership.delete()
     forget_memberships(membership.user)
 

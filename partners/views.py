@@ -184,8 +184,12 @@ class MembershipRemoveView(MembershipMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.membership_remove(user=request.user, membership=self.membership)
-        messages.success(request, _("The role has been removed."))
+        try:
+            services.membership_remove(user=request.user, membership=self.membership)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role has been removed."))
         return HttpResponseRedirect(self.people_url())
 
 

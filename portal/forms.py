@@ -3,8 +3,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+from portal.validators import FIRST_YEAR, LAST_YEAR
+
+#: Date pickers offer the years `portal.validators` accepts; the validators still decide.
+DATE = forms.DateInput(
+    attrs={"type": "date", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"},
+    format="%Y-%m-%d",
+)
+DATETIME = forms.DateTimeInput(
+    attrs={
+        "type": "datetime-local",
+        "min": f"{FIRST_YEAR}-01-01T00:00",
+        "max": f"{LAST_YEAR}-12-31T23:59",
+    },
+    format="%Y-%m-%dT%H:%M",
+)
 
 
 class VersionedFormMixin(forms.Form):

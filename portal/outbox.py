@@ -105,6 +105,12 @@ def send_one(model: type[OutboxItem], *, pk=None, now=None, exclude=()) -> tuple
         return _deliver(item, now=now), item.pk
 
 
+def one_line(subject) -> str:
+    """A subject as one line of plain text: a line break in a title would make the mail
+    library refuse the message, and every retry of it, for good."""
+    return " ".join(str(subject).split())
+
+
 def _deliver(item: OutboxItem, *, now) -> str:
     """Send one claimed row; its lock is held by the caller's transaction."""
     instead = item.status_before_sending(now=now)
@@ -114,6 +120,7 @@ def _deliver(item: OutboxItem, *, now) -> str:
         return instead
     try:
         message = item.build_message()
+        message.subject = one_line(message.subject)
         message.extra_headers.setdefault("Message-ID", item.message_id)
         message.send()
     except Exception as exc:  # any transport error: count it; the next sweep tries again

@@ -189,6 +189,12 @@ def client_for(db):
     return make
 
 
+@pytest.fixture(autouse=True)
+def throttle_counters_of_this_test(settings):
+    """Login and password-reset throttles count under this test's own prefix in the shared Redis."""
+    settings.THROTTLE_KEY_PREFIX = f"test-throttle-{uuid.uuid4().hex[:12]}"
+
+
 @pytest.fixture
 def password():
     return PASSWORD

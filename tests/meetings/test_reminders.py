@@ -84,7 +84,8 @@ def test_reminders_go_out_7_days_1_day_and_1_hour_before(smtp, meeting, people):
     assert sweep(START - dt.timedelta(hours=23))["sent"] == len(people)  # 1-day, an hour late
     assert sweep(START - dt.timedelta(minutes=60))["sent"] == len(people)
     subjects = [m["Subject"] for m in smtp.messages]
-    assert subjects.count("Reminder: TNM #5: State of the art, in 1 day") == len(people)
+    # The late one says how long was really left.
+    assert subjects.count("Reminder: TNM #5: State of the art, in 23 hours") == len(people)
     assert subjects.count("Reminder: TNM #5: State of the art, in 1 hour") == len(people)
     assert len(smtp.messages) == 3 * len(people)
 
@@ -102,9 +103,11 @@ def test_the_reminder_shows_the_time_in_the_persons_time_zone(
 
 def test_a_repeated_sweep_sends_nothing_twice(smtp, meeting, people, checkup_call):
     now = START - dt.timedelta(days=1)
-    # The meeting: 4 people × (7 days, 1 day); the call, two days later: 4 × (7 days).
-    expected = 4 * 2 + 4 * 1
-    assert sweep(now)["sent"] == expected
+    # The meeting: 4 people × 1 day (the 7-day one, due too, is skipped for it);
+    # the call, two days later: 4 × 7 days.
+    expected = 4 * 1 + 4 * 1
+    first = sweep(now)
+    assert first["sent"] == expected and first["skipped"] == 4
     for _ in range(3):  # a retried task, a doubled beat tick
         assert sweep(now)["sent"] == 0
     assert len(smtp.messages) == expected
@@ -133,8 +136,10 @@ def test_parallel_sweeps_send_each_reminder_once(smtp, meeting, net, city_a):
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         sent = sum(pool.map(parallel_sweep, range(4)))
-    assert sent == 40 * 3 == len(smtp.messages)
-    assert len(set(received(smtp))) == 120
+    # An hour before, the 7-day, 1-day and 1-hour reminders are all due: only the last goes.
+    assert sent == 40 == len(smtp.messages)
+    assert len(set(received(smtp))) == 40
+    assert Notice.objects.filter(status=OutboxStatus.SKIPPED).count() == 40 * 2
 
 
 def test_nothing_is_lost_while_the_broker_is_down_and_late_reminders_are_skipped(
@@ -147,11 +152,16 @@ def test_nothing_is_lost_while_the_broker_is_down_and_late_reminders_are_skipped
     # Redis is back a day after the meeting started (the call starts two days later).
     with caplog.at_level(logging.WARNING, logger="meetings.services"):
         counts = sweep(START + dt.timedelta(days=1, hours=1))
-    assert counts["sent"] == 4 * 2 and counts["skipped"] == 4 * 3
+    assert counts["sent"] == 4 and counts["skipped"] == 4 * 3 + 4
     assert not Notice.objects.filter(status=OutboxStatus.PENDING).exists()
-    # The call has not started: its 7-day and 1-day reminders go out, late.
+    # The call has not started: its 1-day reminder goes out, late, with the time really
+    # left; its 7-day one is skipped.
     call_mail = [m for m in smtp.messages if "December check-up" in m["Subject"]]
-    assert len(call_mail) == len(smtp.messages) == 4 * 2
+    assert len(call_mail) == len(smtp.messages) == 4
+    assert {m["Subject"] for m in call_mail} == {
+        "Reminder: December check-up: Alphaville, in 23 hours"
+    }
+    assert Notice.objects.filter(call=checkup_call, status=OutboxStatus.SKIPPED).count() == 4
     # The meeting had started: its reminders are skipped, and the log says so.
     skipped = Notice.objects.filter(meeting=meeting, status=OutboxStatus.SKIPPED)
     assert skipped.count() == 4 * 3
@@ -220,11 +230,8 @@ def test_a_new_attendee_gets_the_reminders_still_to_come(
     meeting.attendances.create(partner=city_b, user=city_member_b)
     sweep(START - dt.timedelta(days=1))
     mine = [m["Subject"] for m in smtp.messages if m["To"] == city_member_b.email]
-    # The 7-day moment had passed but the meeting has not started: it goes, late, then the 1-day.
-    assert sorted(mine) == [
-        "Reminder: TNM #5: State of the art, in 1 day",
-        "Reminder: TNM #5: State of the art, in 7 days",
-    ]
+    # The 7-day moment had passed: only the nearest reminder still to come goes out.
+    assert mine == ["Reminder: TNM #5: State of the art, in 1 day"]
 
 
 def test_an_smtp_failure_is_retried_by_the_next_sweep(settings, meeting, attending):
