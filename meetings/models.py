@@ -399,10 +399,10 @@ class Notice(OutboxItem):
 
         return reminder_outcome(self, now=now)
 
-    def build_message(self):
+    def build_message(self, *, now):
         from .services import notice_message
 
-        return notice_message(self)
+        return notice_message(self, now=now)
 
 
 class CalendarFeed(models.Model):

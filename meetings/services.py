@@ -418,7 +418,6 @@ def reminder_outcome(notice: Notice, *, now) -> str | None:
             notice.offset_minutes, event, notice.user.email,
         )  # fmt: skip
         return OutboxStatus.SKIPPED
-    notice.checked_at = now  # the sender's clock, for the words of `notice_message`
     return None
 
 
@@ -461,14 +460,13 @@ def time_left_words(left: dt.timedelta) -> str:
     return _("%(larger)s and %(smaller)s") % {"larger": first, "smaller": rest_parts[0]}
 
 
-def _time_left(notice: Notice) -> str:
+def _time_left(notice: Notice, *, now) -> str:
     if notice.kind != NoticeKind.REMINDER:
         return ""
-    now = getattr(notice, "checked_at", None) or timezone.now()
     return time_left_words(notice.event.starts_at - now)
 
 
-def notice_message(notice: Notice) -> EmailMessage:
+def notice_message(notice: Notice, *, now=None) -> EmailMessage:
     event, user = notice.event, notice.user
     with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         context = {
@@ -478,7 +476,7 @@ def notice_message(notice: Notice) -> EmailMessage:
             "link": f"{settings.SITE_URL}{event.get_absolute_url()}",
             "starts": event.starts_at,
             "ends": event.ends_at,
-            "in_words": _time_left(notice),
+            "in_words": _time_left(notice, now=now or timezone.now()),
         }
         subject = render_to_string("meetings/email/notice_subject.txt", context).strip()
         body = render_to_string("meetings/email/notice.txt", context)

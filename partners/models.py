@@ -474,7 +474,7 @@ class InvitationEmail(OutboxItem):
             return OutboxStatus.CANCELLED
         return None
 
-    def build_message(self):
+    def build_message(self, *, now):
         from .services import invitation_message
 
         return invitation_message(self.invitation)
@@ -538,7 +538,7 @@ class NotificationEmail(OutboxItem):
     def claimable(cls, rows):
         return rows.select_related("notification__recipient")
 
-    def build_message(self):
+    def build_message(self, *, now):
         from .services import notification_message
 
         return notification_message(self.notification)

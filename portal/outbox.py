@@ -70,7 +70,8 @@ class OutboxItem(models.Model):
         """A status to record instead of sending (e.g. cancelled), or None to send."""
         return None
 
-    def build_message(self) -> EmailMessage:
+    def build_message(self, *, now) -> EmailMessage:
+        """The e-mail, as it reads at `now` (the sweep's clock)."""
         raise NotImplementedError
 
     #: The start of each row's Message-ID; a resent row keeps the same one.
@@ -119,7 +120,7 @@ def _deliver(item: OutboxItem, *, now) -> str:
         item.save(update_fields=["status"])
         return instead
     try:
-        message = item.build_message()
+        message = item.build_message(now=now)
         message.subject = one_line(message.subject)
         message.extra_headers.setdefault("Message-ID", item.message_id)
         message.send()

@@ -196,6 +196,18 @@ def throttle_counters_of_this_test(settings):
 
 
 @pytest.fixture
+def migrator(transactional_db):
+    """Migrate back and forth; the database ends at the latest migrations whatever happens."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    yield executor
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -40,15 +39,6 @@ def test_reading_the_pages_writes_no_plans(client_for, net, city_a, officer):
     assert client.get(reverse("iap:roadmap", args=[net.slug, city_a.slug])).status_code == 404
     assert client.get(reverse("iap:plan", args=[net.slug, city_a.slug])).status_code == 404
     assert rows() == (0, 0, 0)
-
-
-@pytest.fixture
-def migrator(transactional_db):
-    """Migrate iap back and forth; the database ends at the latest migrations whatever happens."""
-    executor = MigrationExecutor(connection)
-    yield executor
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_migration_gives_existing_cities_their_plans_and_moves_the_deadline(migrator):

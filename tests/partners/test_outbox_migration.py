@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -11,15 +10,6 @@ from partners.models import InvitationEmail, NotificationEmail
 from portal.outbox import OutboxStatus
 
 BEFORE = ("partners", "0003_workplan_ulg_meetings_pairs_invitations")
-
-
-@pytest.fixture
-def migrator(transactional_db):
-    """Migrate back and forth; the database ends at the latest migrations whatever happens."""
-    executor = MigrationExecutor(connection)
-    yield executor
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_old_emails_become_outbox_rows_in_the_state_they_were(migrator):
