@@ -110,7 +110,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A test run of its own database, so that two runs on one machine never share one.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# One connection per worker kept open (a new one costs more than most pages), checked
+# before each request reuses it, so a restarted database costs one failed check, not a 500.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=300))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
@@ -205,6 +208,12 @@ CACHES = {
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cities4csr"),
     }
 }
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "portal.sessions"
+# Rendered pages are kept per person until something they show changes (portal.pagecache);
+# what changes with time alone is rebuilt after this many seconds. 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+PAGE_CACHE_PREFIX = env.str("PAGE_CACHE_PREFIX", default="1")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

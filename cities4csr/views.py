@@ -6,6 +6,8 @@ from django.template import loader
 from django.views import View
 
 from partners import selectors
+from partners.mixins import page_scopes
+from portal import pagecache
 
 
 class HomeView(View):
@@ -15,6 +17,13 @@ class HomeView(View):
     http_method_names = ["get", "head"]
 
     def get(self, request):
+        return pagecache.serve(
+            request,
+            scopes=[*page_scopes(request), pagecache.PUBLIC],
+            render=lambda: self.render_page(request),
+        )
+
+    def render_page(self, request):
         if request.user.is_authenticated:
             networks = list(selectors.networks_for(user=request.user))
             if len(networks) == 1:

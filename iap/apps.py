@@ -17,6 +17,7 @@ class IapConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from partners.cache_scopes import watch
         from portal.registry import demo_loaders
 
         from . import demo
@@ -26,3 +27,4 @@ class IapConfig(AppConfig):
         post_save.connect(
             create_city_plans, sender="partners.Partner", dispatch_uid="iap_create_city_plans"
         )
+        watch(self.get_models())  # every write bumps the pages that show it

@@ -385,7 +385,7 @@ def action_save(
     Indicator.objects.bulk_create(
         Indicator(action=action, name=name, baseline=baseline, target=target)
         for name, baseline, target in indicators
-    )
+    )  # the action's own save above has bumped the network's pages
     return action
 
 

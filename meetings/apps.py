@@ -8,6 +8,7 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from partners.cache_scopes import watch
         from portal.registry import demo_loaders, panels
 
         from . import demo
@@ -15,3 +16,4 @@ class MeetingsConfig(AppConfig):
 
         panels.register(next_events, order=10)
         demo_loaders.register(demo.load, order=10)
+        watch(self.get_models())  # every write bumps the pages that show it

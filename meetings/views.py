@@ -11,6 +11,8 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from partners.mixins import NetworkPermissionMixin, keep_private
 from partners.roles import city_ids_in
+from partners.selectors import network_slugs_for
+from portal import pagecache
 from portal.views import VersionedFormViewMixin
 
 from . import selectors, services
@@ -497,10 +499,17 @@ class CalendarFeedView(View):
         user = services.calendar_feed_user(token=token)
         if user is None:
             raise Http404
+        scopes = [pagecache.SITE, pagecache.user_scope(user.pk)]
+        scopes += [pagecache.network_scope(slug) for slug in network_slugs_for(user=user)]
         return keep_private(
-            ics_response(
-                selectors.events_for_feed(user=user),
-                "cities4csr.ics",
-                name=str(_("CITIES4CSR meetings and calls")),
+            pagecache.serve(
+                request,
+                scopes=scopes,
+                render=lambda: ics_response(
+                    selectors.events_for_feed(user=user),
+                    "cities4csr.ics",
+                    name=str(_("CITIES4CSR meetings and calls")),
+                ),
+                content_types=("text/calendar",),
             )
         )

@@ -8,8 +8,10 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from partners.cache_scopes import watch
         from portal.registry import demo_loaders
 
         from . import demo
 
         demo_loaders.register(demo.load, order=30)
+        watch(self.get_models())  # every write bumps the pages that show it

@@ -1,8 +1,11 @@
+from functools import partial
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
+from portal import pagecache
 from portal.markdown import render_markdown
 
 from . import selectors
@@ -15,6 +18,15 @@ class LatestArticlesFeed(Feed):
 
     public = True
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        """The same for every reader: kept until something published changes."""
+        return pagecache.serve(
+            request,
+            scopes=[pagecache.SITE, pagecache.PUBLIC],
+            render=partial(super().__call__, request, *args, **kwargs),
+            content_types=(self.feed_type.content_type.split(";")[0],),
+        )
 
     def get_object(self, request, network_slug=None):
         if network_slug is None:

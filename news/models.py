@@ -34,6 +34,9 @@ class Tag(models.Model):
 
 
 class Article(Versioned):
+    #: Published articles show on the public pages too (portal.pagecache.PUBLIC).
+    public_page_cache = True
+
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="articles"
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from partners.mixins import NetworkPermissionMixin, keep_private
+from partners.mixins import NetworkPermissionMixin, PublicPageCacheMixin, keep_private
 from portal.views import VersionedFormViewMixin
 
 from . import selectors, services
@@ -28,7 +28,7 @@ PAGE_SIZE = 10
 # Public pages: anyone may read published news ---------------------------------------------
 
 
-class ArticleListView(ListView):
+class ArticleListView(PublicPageCacheMixin, ListView):
     """All networks' published news, newest first."""
 
     public = True
@@ -69,7 +69,7 @@ class TagArticleListView(NetworkArticleListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(PublicPageCacheMixin, DetailView):
     """A published article; editors read drafts on the preview page."""
 
     public = True

@@ -6,3 +6,8 @@ class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners and people")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .cache_scopes import watch
+
+        watch(self.get_models())  # every write bumps the pages that show it

@@ -28,6 +28,10 @@ def networks_for(*, user) -> QuerySet[Network]:
     return Network.objects.filter(pk__in=network_ids(user)).order_by("acronym")
 
 
+def network_slugs_for(*, user) -> list[str]:
+    return list(networks_for(user=user).values_list("slug", flat=True))
+
+
 def network_for(*, user, slug: str) -> Network:
     """One network the person belongs to; 404 for any other, so slugs reveal nothing."""
     return get_object_or_404(networks_for(user=user), slug=slug)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import outbox
+from portal import outbox, pagecache
 from portal.outbox import OutboxStatus
 from portal.versioning import save_versioned
 
@@ -66,6 +66,7 @@ def notify(
         Notification(recipient=user, network=network, title=title[:300], body=body, url=url)
         for user in unique.values()
     )
+    pagecache.changed(pagecache.user_scope(pk) for pk in unique)  # their unread count
     if email and rows:
         outbox.send_soon(
             NotificationEmail.objects.bulk_create(
@@ -96,6 +97,7 @@ def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
+    pagecache.changed([pagecache.user_scope(user.pk)])
     return qs.update(read_at=timezone.now())
 
 

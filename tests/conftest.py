@@ -195,6 +195,13 @@ def throttle_counters_of_this_test(settings):
     settings.THROTTLE_KEY_PREFIX = f"test-throttle-{uuid.uuid4().hex[:12]}"
 
 
+@pytest.fixture(autouse=True)
+def page_cache_of_this_test(settings):
+    """Stored pages and their versions live under this test's own prefix in the shared
+    Redis: the database is rolled back after each test, the cache is not."""
+    settings.PAGE_CACHE_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+
+
 @pytest.fixture
 def migrator(transactional_db):
     """Migrate back and forth; the database ends at the latest migrations whatever happens."""

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from partners import services
 from partners.models import NotificationEmail
+from portal import pagecache
 from portal.outbox import MAX_ATTEMPTS, OutboxStatus, send_one, send_pending
 from tests.factories import UserFactory
 from tests.services import unreachable_broker, wait_until
@@ -56,7 +57,8 @@ def test_the_email_is_handed_to_the_worker_only_when_the_transaction_commits(
     with django_capture_on_commit_callbacks() as callbacks:
         services.notify(recipients=[city_member_a], title="After commit", email=True)
         assert NotificationEmail.objects.get().status == OutboxStatus.PENDING
-    assert len(callbacks) == 1
+    handing_over = [c for c in callbacks if getattr(c, "func", None) is not pagecache.bump]
+    assert len(handing_over) == 1
     assert mail.outbox == []  # the worker sends it; here nobody ran the task
 
 
