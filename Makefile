@@ -80,7 +80,17 @@ test-repeat:
 		$(MAKE) --no-print-directory pytest || { echo "=== run $$run of $(N) failed"; exit 1; }; \
 	done; echo "=== $(N) runs of make pytest passed"
 
+# The portal's pages under gunicorn beside a bare Django project, loaded by Debian's wrk, on
+# `load_demo --scale $(BENCH_SCALE)` in its own database; then the in-process benchmarks.
+BENCH_DB ?= cities4csr_bench
+BENCH_SCALE ?= 30
 bench: install system-deps services
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing Debian's wrk"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+	@$(MAKE) --no-print-directory db DB_NAME=$(BENCH_DB)
+	BENCH_DATABASE=$(BENCH_DB) BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python bench/run.py
 	$(BIN)/python -m pytest -m bench -s tests/bench
 
 clean:

@@ -18,11 +18,12 @@ class IapConfig(AppConfig):
 
     def ready(self):
         from partners.cache_scopes import watch
-        from portal.registry import demo_loaders
+        from portal.registry import demo_loaders, demo_scale_loaders
 
-        from . import demo
+        from . import demo, demo_scale
 
         demo_loaders.register(demo.load, order=20)
+        demo_scale_loaders.register(demo_scale.load, order=20)
         # partners knows nothing of iap: iap listens for new cities.
         post_save.connect(
             create_city_plans, sender="partners.Partner", dispatch_uid="iap_create_city_plans"

@@ -9,9 +9,10 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from partners.cache_scopes import watch
-        from portal.registry import demo_loaders
+        from portal.registry import demo_loaders, demo_scale_loaders
 
-        from . import demo
+        from . import demo, demo_scale
 
         demo_loaders.register(demo.load, order=30)
+        demo_scale_loaders.register(demo_scale.load, order=30)
         watch(self.get_models())  # every write bumps the pages that show it

@@ -24,3 +24,6 @@ class Registry:
 panels = Registry()
 #: Callables (context, stdout) → context that load each app's demo data, in order.
 demo_loaders = Registry()
+#: Callables (context, stdout) that add each app's rows to the generated networks of
+#: `load_demo --scale N`; the context is made by `partners.demo_scale.generate`.
+demo_scale_loaders = Registry()

@@ -1,6 +1,7 @@
 """Sessions read from the cache and written through to the database, that keep working
 when the cache does not answer (Django's own `cached_db` already does so for reads and
-saves; this adds the check for a free key and the deletion)."""
+saves; this adds the copy into the cache after a read from the database, the check for
+a free key and the deletion)."""
 
 import logging
 
@@ -10,6 +11,14 @@ logger = logging.getLogger("django.contrib.sessions")
 
 
 class SessionStore(cached_db.SessionStore):
+    def load(self):
+        try:
+            return super().load()
+        except Exception:
+            logger.exception("Error copying the session into the cache (%s)", self._cache)
+            row = self._get_session_from_db()
+            return self.decode(row.session_data) if row else {}
+
     def exists(self, session_key):
         try:
             return super().exists(session_key)

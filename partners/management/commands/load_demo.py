@@ -1,19 +1,36 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partners import demo
+from partners import demo, demo_scale
 from portal.registry import demo_loaders
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the CITIES4CSR demo network and a second, small network."
+    help = (
+        "Create (or refresh) the CITIES4CSR demo network and a second, small network; with "
+        "--scale N, also N generated networks of ten cities each (gen-01 … gen-NN)."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="Generated networks to make besides the demo networks; those of an "
+            "earlier run are replaced. 0 (the default) leaves them as they are.",
+        )
+
+    def handle(self, *args, scale=0, **options):
         with transaction.atomic():
             context = demo.load(stdout=self.stdout)
             for load in demo_loaders:  # the other apps', registered in their ready()
                 load(context=context, stdout=self.stdout)
+            counts = demo_scale.generate(scale=scale, stdout=self.stdout) if scale > 0 else {}
         self.print_logins(context)
+        if counts:
+            self.stdout.write(self.style.SUCCESS(demo_scale.summary(counts)))
+            for line in demo_scale.logins(scale):
+                self.stdout.write(line)
 
     def print_logins(self, context):
         self.stdout.write(self.style.SUCCESS("Demo networks loaded."))
