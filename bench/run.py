@@ -306,10 +306,14 @@ def log_out(session_keys: list[str]):
         engine.SessionStore(session_key=key).delete()
 
 
-def count_queries(all_pages: list[Page]) -> dict[str, tuple[int, int]]:
-    """SQL queries of the first request of each page in this process, and of a second one."""
+COLD_RUNS = 20
+
+
+def count_queries(all_pages: list[Page]) -> dict[str, tuple[int, int, float]]:
+    """SQL queries of a page built anew (the page cache bypassed) and of a page served from
+    the cache, and the milliseconds a page built anew takes in this process."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     counts, problems = {}, []
@@ -317,15 +321,23 @@ def count_queries(all_pages: list[Page]) -> dict[str, tuple[int, int]]:
         client = Client(HTTP_HOST=HOST, raise_request_exception=False)
         if page.cookie:
             client.cookies.load(page.cookie)
-        runs = []
-        for _ in range(2):
+        client.get(page.path)  # templates compiled, the CSRF cookie set
+        with override_settings(PAGE_CACHE_SECONDS=0):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(page.path)
-            runs.append(len(queries))
+            cold_queries = len(queries)
+            started = time.perf_counter()
+            for _ in range(COLD_RUNS):
+                client.get(page.path)
+            cold_ms = (time.perf_counter() - started) / COLD_RUNS * 1000
+        client.get(page.path)  # stored
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page.path)
+        runs = [cold_queries, len(queries), cold_ms]
         why = problem(page, response.status_code, response.content.decode("utf-8", "replace"))
         if why:
             problems.append(f"{page.name} ({page.path}): {why}")
-        counts[page.name] = (runs[0], runs[1])
+        counts[page.name] = tuple(runs)
     connection.close()
     if problems:
         fail("pages that are not what they should be, in process:\n  " + "\n  ".join(problems))
@@ -497,8 +509,11 @@ def main():
                 figures = load(portal, page.path, page.cookie)
                 measured.append((page, figures))
                 say(line(page.name, figures, reference))
-                cold, warm = queries[page.name]
-                say(f"queries {page.name} {cold} (a second request: {warm})")
+                cold, warm, cold_ms = queries[page.name]
+                say(
+                    f"queries {page.name} {cold} built anew in {cold_ms:.1f} ms in process"
+                    f" (served from the cache: {warm})"
+                )
             check(portal.port, all_pages, "after the run")
         # The machine's load drifts during a run: the reference again shows by how much.
         with Gunicorn("bench.bare.wsgi", "bench.bare.settings", "/hello/") as bare:

@@ -1,6 +1,7 @@
 """Settings for the CITIES4CSR portal, read only from the environment (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -114,6 +115,10 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=No
 # before each request reuses it, so a restarted database costs one failed check, not a 500.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=300))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Behind PgBouncer in transaction mode a cursor cannot outlive its transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
@@ -182,8 +187,71 @@ MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=20)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+
+def object_storage(url: str) -> dict:
+    """The uploaded files' storage for `s3://bucket/prefix?endpoint_url=…&region_name=…`.
+
+    Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as boto3 reads them,
+    never from the URL. Files stay private: the portal's own views check who asks and
+    stream them, so the bucket needs no public access and no ACL.
+    """
+
+    def refuse(problem: str):
+        return environ.ImproperlyConfigured(
+            f"MEDIA_STORAGE_URL {problem}; expected "
+            "s3://bucket/prefix?endpoint_url=https://s3.example.org&region_name=eu-west-1"
+        )
+
+    try:
+        parts = urlsplit(url)
+        bucket, port = parts.hostname, parts.port
+        query = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError as exc:
+        raise refuse(f"cannot be read ({exc})") from None
+    if parts.scheme != "s3":
+        raise refuse(f"has the scheme {parts.scheme!r}, not 's3'")
+    if "@" in parts.netloc:
+        raise refuse("holds credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead")
+    if not bucket or port is not None or parts.netloc != bucket:
+        raise refuse("does not name a bucket (lower case, no port) after s3://")
+    names = [name for name, _ in query]
+    unknown = sorted(set(names) - {"endpoint_url", "region_name", "addressing_style"})
+    if unknown:
+        raise refuse(f"has unknown parameters: {', '.join(unknown)}")
+    options = dict(query)
+    if len(options) != len(names) or not all(options.values()):
+        raise refuse("repeats a parameter or leaves one empty")
+    endpoint = urlsplit(options.get("endpoint_url", "https://s3.amazonaws.com"))
+    if endpoint.scheme not in {"http", "https"} or not endpoint.hostname:
+        raise refuse("has an endpoint_url that is not an http(s) address")
+    if options.get("addressing_style", "auto") not in {"auto", "path", "virtual"}:
+        raise refuse("has an addressing_style other than auto, path or virtual")
+    if parts.fragment:
+        raise refuse("ends with a #fragment")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": parts.path.strip("/"),
+            "endpoint_url": options.get("endpoint_url"),
+            "region_name": options.get("region_name"),
+            "addressing_style": options.get("addressing_style"),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # any address handed out is signed and expires
+            "file_overwrite": False,  # as on disk, a second file of one name never replaces
+        },
+    }
+
+
+#: Uploaded files on S3-compatible object storage when set, on the local disk otherwise.
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        object_storage(MEDIA_STORAGE_URL)
+        if MEDIA_STORAGE_URL
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
