@@ -25,7 +25,7 @@ class HomeView(View):
 
     def render_page(self, request):
         if request.user.is_authenticated:
-            networks = list(selectors.networks_for(user=request.user))
+            networks = selectors.network_list_for(user=request.user)
             if len(networks) == 1:
                 return redirect(networks[0])
             return render(request, "home.html", {"networks": networks})

@@ -3,13 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from partners.models import Partner
 from partners.roles import city_ids_in
 from partners.rules import sees_every_city
-from partners.selectors import roadmap_deadline
+from partners.selectors import roadmap_deadline, roadmap_deadline_of
 
 from .enums import RoadmapState, SectionKind
 from .models import (
@@ -35,11 +36,14 @@ def cities_whose_plans_are_visible_to(*, user, network) -> QuerySet[Partner]:
     return cities.filter(pk__in=city_ids_in(user, network.pk))
 
 
-def roadmap_of(*, partner: Partner) -> QuerySet[Roadmap]:
-    """The city's roadmap with its steps, feedback, history and versions."""
+def roadmap_of_city(*, user, network, slug: str) -> QuerySet[Roadmap]:
+    """The roadmap of the city `slug`, if the person sees its plans: with the city, the
+    network's roadmap deadline (`deadline`), its steps, feedback, history and versions."""
+    cities = cities_whose_plans_are_visible_to(user=user, network=network).filter(slug=slug)
     return (
-        Roadmap.objects.filter(partner=partner)
+        Roadmap.objects.filter(partner__in=cities.values("pk"))
         .select_related("partner__network")
+        .annotate(deadline=roadmap_deadline_of(OuterRef("partner__network")))
         .prefetch_related(
             "steps",
             Prefetch("comments", queryset=RoadmapComment.objects.select_related("author", "step")),
@@ -49,8 +53,12 @@ def roadmap_of(*, partner: Partner) -> QuerySet[Roadmap]:
     )
 
 
-def plan_of(*, partner: Partner) -> QuerySet[ActionPlan]:
-    return ActionPlan.objects.filter(partner=partner).select_related("partner__network")
+def plan_of_city(*, user, network, slug: str) -> QuerySet[ActionPlan]:
+    """The plan of the city `slug`, if the person sees its plans, with the city."""
+    cities = cities_whose_plans_are_visible_to(user=user, network=network).filter(slug=slug)
+    return ActionPlan.objects.filter(partner__in=cities.values("pk")).select_related(
+        "partner__network"
+    )
 
 
 def sections_of(*, plan: ActionPlan) -> list[PlanSection]:
@@ -64,6 +72,23 @@ def sections_of(*, plan: ActionPlan) -> list[PlanSection]:
 
 def actions_of(*, plan: ActionPlan):
     return plan.actions.prefetch_related("indicators", "stakeholders")
+
+
+def action_table_of(*, plan: ActionPlan):
+    """The plan's actions for its page: with their indicators, and the names of the
+    stakeholders involved in `stakeholder_names`, read with the actions."""
+    return (
+        plan.actions.prefetch_related("indicators")
+        .annotate(
+            stakeholder_names=ArrayAgg(
+                "stakeholders__name",
+                filter=Q(stakeholders__isnull=False),
+                order_by=("stakeholders__name", "stakeholders__pk"),
+                default=Value([]),
+            )
+        )
+        .order_by("starts_on", "pk")
+    )
 
 
 def ssas_of(*, partner: Partner) -> QuerySet[SmallScaleAction]:

@@ -125,11 +125,21 @@ class CityMixin(NetworkPermissionMixin):
 
 
 class RoadmapMixin(CityMixin):
+    """The city's roadmap, read with the city in one query; any other city is a 404."""
+
     permission_required = "iap.view_roadmap"
 
     @cached_property
     def roadmap(self):
-        return get_object_or_404(selectors.roadmap_of(partner=self.partner))
+        return get_object_or_404(
+            selectors.roadmap_of_city(
+                user=self.request.user, network=self.network, slug=self.kwargs["city"]
+            )
+        )
+
+    @cached_property
+    def partner(self):
+        return self.roadmap.partner
 
     def get_permission_object(self):
         return self.roadmap
@@ -146,7 +156,7 @@ class RoadmapView(RoadmapMixin, TemplateView):
             comments=list(self.roadmap.comments.all()),
             transitions=list(self.roadmap.transitions.all()),
             versions=list(self.roadmap.versions.all()),
-            deadline=roadmap_deadline(network=self.network),
+            deadline=self.roadmap.deadline,
             comment_form=CommentForm(roadmap=self.roadmap),
             RoadmapAction=RoadmapAction,
             **kwargs,
@@ -282,13 +292,21 @@ class RoadmapExportView(RoadmapMixin, View):
 
 
 class PlanMixin(CityMixin):
-    """The city's plan; its rules are asked on the city."""
+    """The city's plan, read with the city in one query; its rules are asked on the city."""
 
     permission_required = "iap.view_plan"
 
     @cached_property
     def plan(self):
-        return get_object_or_404(selectors.plan_of(partner=self.partner))
+        return get_object_or_404(
+            selectors.plan_of_city(
+                user=self.request.user, network=self.network, slug=self.kwargs["city"]
+            )
+        )
+
+    @cached_property
+    def partner(self):
+        return self.plan.partner
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(plan=self.plan, **kwargs)
@@ -300,7 +318,7 @@ class PlanView(PlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             sections=selectors.sections_of(plan=self.plan),
-            actions=selectors.actions_of(plan=self.plan),
+            actions=selectors.action_table_of(plan=self.plan),
             PlanStatus=PlanStatus,
             **kwargs,
         )

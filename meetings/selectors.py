@@ -2,32 +2,36 @@
 views fetch through these selectors (so the invisible is a 404), the network home and the
 personal calendar feed list through them, and the `view_*` rules ask them."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from partners.models import Partner, User
 from partners.roles import city_ids_in
 from partners.rules import is_network_member, sees_every_city
-from partners.selectors import networks_for
+from partners.selectors import network_list_for
 
-from .models import AgendaItem, Attendance, CalendarFeed, Call, Meeting
+from .models import AgendaItem, Attendance, CalendarFeed, Call, GuestSpeaker, Meeting
 
 
 def meetings_visible_to(*, user, network) -> QuerySet[Meeting]:
     """Every meeting of the network, for its members; nothing for anyone else."""
-    meetings = Meeting.objects.filter(network=network).select_related("host", "network")
-    return meetings if is_network_member(user, network) else meetings.none()
+    return meetings_visible_in(user=user, networks=[network])
+
+
+def meetings_visible_in(*, user, networks) -> QuerySet[Meeting]:
+    """`meetings_visible_to` of several networks at once, in one query."""
+    mine = [network.pk for network in networks if is_network_member(user, network)]
+    return Meeting.objects.filter(network__in=mine).select_related("host", "network")
 
 
 def meeting_with_details(*, user, network, number: int) -> QuerySet[Meeting]:
+    """One meeting with its attendance, documents and calls (its agenda: `agenda_of`)."""
     return (
         meetings_visible_to(user=user, network=network)
         .filter(number=number)
         .prefetch_related(
-            Prefetch(
-                "agenda",
-                queryset=AgendaItem.objects.prefetch_related("speakers", "guest_speakers"),
-            ),
             Prefetch(
                 "attendances",
                 queryset=Attendance.objects.select_related("user", "partner").order_by(
@@ -40,16 +44,58 @@ def meeting_with_details(*, user, network, number: int) -> QuerySet[Meeting]:
     )
 
 
+def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda, each item with `members` (its speakers from the network, by
+    name) and `guests` (its guest speakers), read with the items in one query."""
+    members = (
+        AgendaItem.speakers.through.objects.filter(agendaitem=OuterRef("pk"))
+        .order_by()
+        .values("agendaitem")
+        .annotate(
+            rows=JSONBAgg(
+                JSONObject(
+                    full_name="user__full_name", email="user__email", job_title="user__job_title"
+                ),
+                order_by=("user__full_name", "user__email"),
+            )
+        )
+        .values("rows")
+    )
+    guests = (
+        GuestSpeaker.objects.filter(agenda_item=OuterRef("pk"))
+        .order_by()
+        .values("agenda_item")
+        .annotate(rows=JSONBAgg(JSONObject(name="name", affiliation="affiliation"), order_by="pk"))
+        .values("rows")
+    )
+    items = list(
+        meeting.agenda.annotate(
+            member_rows=Subquery(members), guest_rows=Subquery(guests)
+        ).order_by("starts_at", "pk")
+    )
+    for item in items:
+        item.members = [User(**row) for row in item.member_rows or []]
+        item.guests = [GuestSpeaker(**row) for row in item.guest_rows or []]
+    return items
+
+
 def calls_visible_to(*, user, network) -> QuerySet[Call]:
     """All calls of the network for its staff and programme officer; for anyone else of the
     network, the calls of their own cities and those they take part in."""
-    calls = Call.objects.filter(network=network).select_related("network", "checkup_round")
-    if not is_network_member(user, network):
-        return calls.none()
-    if sees_every_city(user, network):
-        return calls
-    mine = Call.objects.filter(Q(cities__in=city_ids_in(user, network.pk)) | Q(participants=user))
-    return calls.filter(pk__in=mine.values("pk"))
+    return calls_visible_in(user=user, networks=[network])
+
+
+def calls_visible_in(*, user, networks) -> QuerySet[Call]:
+    """`calls_visible_to` of several networks at once, in one query."""
+    member_of = [network for network in networks if is_network_member(user, network)]
+    every_city = [network.pk for network in member_of if sees_every_city(user, network)]
+    own_cities = [network.pk for network in member_of if network.pk not in every_city]
+    city_ids = set().union(*(city_ids_in(user, pk) for pk in own_cities))
+    theirs = Call.objects.filter(Q(cities__in=city_ids) | Q(participants=user))
+    calls = Call.objects.filter(
+        Q(network__in=every_city) | Q(network__in=own_cities, pk__in=theirs.values("pk"))
+    )
+    return calls.select_related("network", "checkup_round")
 
 
 def next_meeting_number(*, network) -> int:
@@ -78,7 +124,6 @@ def upcoming(*, user, network, limit: int = 5):
     calls = list(
         calls_visible_to(user=user, network=network)
         .filter(ends_at__gte=now)
-        .prefetch_related("cities")
         .order_by("starts_at")[:limit]
     )
     return sorted(meetings + calls, key=lambda e: e.starts_at)[:limit]
@@ -86,11 +131,11 @@ def upcoming(*, user, network, limit: int = 5):
 
 def events_for_feed(*, user):
     """Every meeting and call the person may see, in all their networks."""
-    events = []
-    for network in networks_for(user=user):
-        events += meetings_visible_to(user=user, network=network)
-        events += calls_visible_to(user=user, network=network)
-    return events
+    networks = network_list_for(user=user)
+    return [
+        *meetings_visible_in(user=user, networks=networks),
+        *calls_visible_in(user=user, networks=networks),
+    ]
 
 
 def has_calendar_feed(*, user) -> bool:

@@ -102,6 +102,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             by_city.setdefault(attendance.partner, []).append(attendance.user)
         my_cities = city_ids_in(self.request.user, self.network.pk)
         return super().get_context_data(
+            agenda=selectors.agenda_of(meeting=self.meeting),
             attendance_by_city=sorted(by_city.items(), key=lambda pair: pair[0].city),
             my_attendance=[a for a in attendances if a.partner_id in my_cities],
             **kwargs,

@@ -6,7 +6,7 @@ Editor pages name their permission; those about one article fetch it through
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -89,7 +89,11 @@ class ArticleCoverView(View):
     def get(self, request, network_slug, slug):
         network = selectors.public_network(slug=network_slug)
         article = selectors.article_with_cover(user=request.user, network=network, slug=slug)
-        response = FileResponse(article.cover_image.open("rb"))
+        try:
+            handle = article.cover_image.open("rb")
+        except FileNotFoundError as exc:  # the row outlived its file (a restore, a bucket)
+            raise Http404 from exc
+        response = FileResponse(handle)
         if not selectors.is_published(article=article):
             keep_private(response)  # a draft's cover, seen by its editors only
         return response

@@ -9,6 +9,6 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "my_networks": SimpleLazyObject(lambda: list(selectors.networks_for(user=user))),
+        "my_networks": SimpleLazyObject(lambda: selectors.network_list_for(user=user)),
         "unread_notifications": SimpleLazyObject(lambda: selectors.unread_count(user=user)),
     }

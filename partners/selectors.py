@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Prefetch, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .enums import DeadlinePurpose, Role
@@ -20,7 +22,14 @@ from .models import (
     UlgMeeting,
     User,
 )
-from .roles import city_ids_in, holds, network_ids
+from .roles import (
+    city_ids_in,
+    holds,
+    memberships_of,
+    network_ids,
+    networks_of,
+    unread_read_with_memberships,
+)
 
 
 def networks_for(*, user) -> QuerySet[Network]:
@@ -28,13 +37,23 @@ def networks_for(*, user) -> QuerySet[Network]:
     return Network.objects.filter(pk__in=network_ids(user)).order_by("acronym")
 
 
+def network_list_for(*, user) -> list[Network]:
+    """`networks_for`, read with the person's memberships instead of a query of its own."""
+    return networks_of(user)
+
+
 def network_slugs_for(*, user) -> list[str]:
-    return list(networks_for(user=user).values_list("slug", flat=True))
+    return [network.slug for network in networks_of(user)]
 
 
 def network_for(*, user, slug: str) -> Network:
-    """One network the person belongs to; 404 for any other, so slugs reveal nothing."""
-    return get_object_or_404(networks_for(user=user), slug=slug)
+    """One network the person belongs to; 404 for any other, so slugs reveal nothing.
+
+    Found among the networks read with the person's memberships: no query of its own."""
+    for network in networks_of(user):
+        if network.slug == slug:
+            return network
+    raise Http404
 
 
 def network_by_slug(*, slug: str) -> Network:
@@ -47,6 +66,11 @@ def account_for_email(*, email: str) -> User | None:
 
 
 def unread_count(*, user) -> int:
+    """Read with the person's memberships when they have any (one query for both)."""
+    memberships_of(user)
+    known = unread_read_with_memberships(user)
+    if known is not None:
+        return known
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
@@ -101,11 +125,23 @@ def ulg_meetings_visible_to(*, user, network: Network) -> QuerySet[UlgMeeting]:
 # City pairs and clusters -----------------------------------------------------------------
 
 
-def city_groups_of(*, network: Network, partner_ids=None) -> QuerySet[CityGroup]:
-    groups = CityGroup.objects.filter(network=network).prefetch_related("cities")
-    if partner_ids is not None:
-        groups = groups.filter(cities__in=list(partner_ids)).distinct()
-    return groups
+def city_groups_of(*, network: Network) -> QuerySet[CityGroup]:
+    return CityGroup.objects.filter(network=network).prefetch_related("cities")
+
+
+def city_groups_named(*, network: Network, partner_ids) -> QuerySet[CityGroup]:
+    """The groups these cities are in, each with the names of all its cities in
+    `city_names` (lead partner first, then by name), in one query."""
+    theirs = CityGroup.objects.filter(network=network, cities__in=list(partner_ids))
+    return (
+        CityGroup.objects.filter(pk__in=theirs.values("pk"))
+        .annotate(
+            city_names=ArrayAgg(
+                "cities__city", order_by=("-cities__is_lead_partner", "cities__city")
+            )
+        )
+        .order_by("kind", "topic")
+    )
 
 
 # Invitations -----------------------------------------------------------------------------
@@ -169,3 +205,10 @@ def roadmap_deadline(*, network: Network):
         .values_list("due_on", flat=True)
         .first()
     )
+
+
+def roadmap_deadline_of(network) -> Subquery:
+    """`roadmap_deadline` as an expression, to read it with a row of another table:
+    `network` is that row's path to its network, e.g. `OuterRef("partner__network")`."""
+    deadlines = KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
+    return Subquery(deadlines.order_by("due_on", "pk").values("due_on")[:1])

@@ -42,7 +42,7 @@ class NetworkHomeView(NetworkPermissionMixin, TemplateView):
             stages=self.network.stages.all(),
             deadlines=self.network.deadlines.all(),
             today=timezone.localdate(),
-            my_groups=selectors.city_groups_of(network=self.network, partner_ids=my_cities)
+            my_groups=selectors.city_groups_named(network=self.network, partner_ids=my_cities)
             if my_cities
             else [],
             panels=render_panels(self.request, self.network),

@@ -309,3 +309,17 @@ def test_cover_image_is_served_with_the_article_and_hidden_with_a_draft(
     assert b"".join(response.streaming_content) == png_bytes()
     page = client_for(None).get(article.get_absolute_url()).content.decode()
     assert f'<img class="img-fluid mb-3" src="{cover_url}" alt="Trees planted">' in page
+
+
+def test_a_cover_whose_file_is_gone_answers_not_found(
+    client_for, net, coordinator, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(coordinator)
+    image = SimpleUploadedFile("cover.png", png_bytes(), content_type="image/png")
+    create(client, net, title="With a picture", cover_image=image, cover_alt="Trees planted")
+    article = Article.objects.get()
+    services.article_publish(user=coordinator, article=article)
+    article.cover_image.storage.delete(article.cover_image.name)
+    cover_url = reverse("news:cover", args=[net.slug, article.slug])
+    assert client_for(None).get(cover_url).status_code == 404

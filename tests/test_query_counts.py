@@ -1,0 +1,275 @@
+"""Every main page costs at most eight SQL queries when it is built (the page cache off),
+and as many with one generated network as with two: no page asks the database once per
+row it shows.
+
+The pages are those `make bench` measures, opened as the person the bench opens them as.
+The data is `load_demo --scale 1`, then `--scale 2`, loaded once for the module and rolled
+back after it. Each page is asked twice at each size and the second answer counted, so
+that what a process reads once in its life (translations, content types) is not counted.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from iap.models import PlanAction
+from meetings import services as meeting_services
+from meetings.models import Call, Meeting
+from news.selectors import published_articles
+from partners import demo_scale
+from partners.models import CityGroup, Network, Partner, Stakeholder, User
+from partners.selectors import roadmap_deadline
+
+BUDGET = 8
+SIZES = (1, 2)
+NETWORK = "gen-01"
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+#: The network home of each role the bench opens it as, by login.
+HOME_ROLES = {
+    "coordinator": "coordinator",
+    "lead partner": "lead-partner",
+    "lead expert": "lead-expert",
+    "programme officer": "officer",
+    "city coordinator": "city-01",
+    "team member": "member-01a",
+}
+
+PAGES = [
+    *(f"network home, {role}" for role in HOME_ROLES),
+    "meetings",
+    "meeting",
+    "call",
+    "review queue",
+    "roadmap",
+    "plan",
+    "SSA list",
+    "news, editors' list",
+    "news, public list",
+    "news, public list of the network",
+    "article",
+    "news feed, Atom",
+    "news feed of the network, RSS",
+    "personal calendar feed",
+    "front page, anonymous",
+    "people",
+    "cities",
+    "pairs",
+    "invitations",
+]
+
+
+@dataclass
+class Page:
+    path: str
+    email: str | None  # None: anonymous
+    #: What the page's <h1> says, or None for a feed.
+    heading: str | None
+    #: What else its body shows (unescaped text).
+    shows: tuple[str, ...] = ()
+
+
+@dataclass
+class Answer:
+    status: int
+    heading: str | None
+    body: str  # unescaped, with its tags
+    text: str  # what a reader sees: without tags
+    queries: list[str] = field(repr=False)
+
+
+def login(local: str) -> str:
+    return f"{local}@{NETWORK}.example.org"
+
+
+def latest(events):
+    past = events.filter(starts_at__lte=timezone.now()).order_by("-starts_at").first()
+    return past or events.order_by("starts_at").first()
+
+
+def speakers_shown(meeting) -> list[str]:
+    """How the meeting page names each speaker of its agenda."""
+    names = []
+    for item in meeting.agenda.prefetch_related("speakers", "guest_speakers"):
+        for person in item.speakers.all():
+            title = f" ({person.job_title})" if person.job_title else ""
+            names.append(person.get_full_name() + title)
+        names += [str(guest) for guest in item.guest_speakers.all()]
+    return names
+
+
+def pairings_shown(city) -> list[str]:
+    """How the home of a city's people names the city's pairs and their cities."""
+    shown = []
+    for group in CityGroup.objects.filter(cities=city).prefetch_related("cities"):
+        shown += [group.topic, ", ".join(c.city for c in group.cities.all())]
+    return shown
+
+
+def with_stakeholders(city) -> list[str]:
+    """Two of the city's stakeholders take part in its first action (the generated plans
+    name none), so that the plan shows their names."""
+    action = PlanAction.objects.filter(plan__partner=city).order_by("starts_on", "pk").first()
+    people = [
+        Stakeholder.objects.create(partner=city, name=name, sector="private")
+        for name in ("Chamber of Commerce", "Anchor employers' club")
+    ]
+    action.stakeholders.set(people)
+    return sorted(person.name for person in people)
+
+
+def pages() -> dict[str, Page]:
+    """Each page of the bench on the data loaded now."""
+    network = Network.objects.get(slug=NETWORK)
+    slug, acronym = network.slug, network.acronym
+    city = Partner.objects.get(network=network, memberships__user__email=login("city-01"))
+    coordinator = login("coordinator")
+    meeting = latest(Meeting.objects.filter(network=network))
+    call = latest(Call.objects.filter(network=network))
+    article = published_articles(network=network).first()
+    token = meeting_services.calendar_feed_renew(user=User.objects.get(email=coordinator))
+    deadline = roadmap_deadline(network=network)
+
+    def url(name, *args):
+        return reverse(name, args=args)
+
+    home = url("partners:network_home", slug)
+    result = {
+        f"network home, {role}": Page(
+            home,
+            login(local),
+            acronym,
+            (User.objects.get(email=login(local)).get_full_name(),),
+        )
+        for role, local in HOME_ROLES.items()
+    }
+    for role in ("city coordinator", "team member"):
+        result[f"network home, {role}"].shows += ("Your city's pairings", *pairings_shown(city))
+    result |= {
+        "meetings": Page(url("meetings:meeting_list", slug), coordinator, "Meetings and calls"),
+        "meeting": Page(
+            meeting.get_absolute_url(), coordinator, meeting.title, tuple(speakers_shown(meeting))
+        ),
+        "call": Page(call.get_absolute_url(), coordinator, call.title),
+        "review queue": Page(
+            url("iap:review_queue", slug), login("lead-expert"), "IAP roadmap reviews"
+        ),
+        "roadmap": Page(
+            url("iap:roadmap", slug, city.slug),
+            coordinator,
+            f"{city.city}: IAP roadmap",
+            (f"Deadline: {dateformat.format(deadline, 'j F Y')}",),
+        ),
+        "plan": Page(
+            url("iap:plan", slug, city.slug),
+            coordinator,
+            f"{city.city}: Integrated Action Plan",
+            (", ".join(with_stakeholders(city)),),
+        ),
+        "SSA list": Page(
+            url("iap:ssa_list", slug, city.slug), coordinator, f"{city.city}: Small Scale Actions"
+        ),
+        "news, editors' list": Page(url("news:manage", slug), coordinator, "News articles"),
+        "news, public list": Page(url("news:list"), None, "News from the networks"),
+        "news, public list of the network": Page(
+            url("news:network_list", slug), None, f"{acronym} news"
+        ),
+        "article": Page(article.get_absolute_url(), None, article.title),
+        "news feed, Atom": Page(url("news:feed"), None, None, ("<feed", "<entry>")),
+        "news feed of the network, RSS": Page(
+            url("news:network_rss", slug), None, None, ("<rss", "<item>", acronym)
+        ),
+        "personal calendar feed": Page(
+            url("meetings:calendar_feed", token),
+            None,
+            None,
+            ("BEGIN:VCALENDAR", "BEGIN:VEVENT"),
+        ),
+        "front page, anonymous": Page(url("home"), None, "CITIES4CSR portal"),
+        "people": Page(url("partners:people", slug), coordinator, "People and roles"),
+        "cities": Page(url("partners:partner_list", slug), coordinator, "Partner cities"),
+        "pairs": Page(url("partners:city_groups", slug), coordinator, "City pairs and clusters"),
+        "invitations": Page(url("partners:invitations", slug), coordinator, "Invitations"),
+    }
+    assert set(result) == set(PAGES)
+    return result
+
+
+def text(fragment: str) -> str:
+    return " ".join(html.unescape(TAG.sub(" ", fragment)).split())
+
+
+def ask(page: Page) -> Answer:
+    client = Client()
+    if page.email is not None:
+        client.force_login(User.objects.get(email=page.email))
+    client.get(page.path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page.path)
+    body = response.content.decode()
+    found = H1.search(body)
+    return Answer(
+        status=response.status_code,
+        heading=text(found[1]) if found else None,
+        body=html.unescape(body),
+        text=text(body),
+        queries=[query["sql"] for query in queries.captured_queries],
+    )
+
+
+@pytest.fixture(scope="module")
+def answers(django_db_setup, django_db_blocker) -> dict[tuple[str, int], tuple[Page, Answer]]:
+    """Each page at each size of data, built without the page cache."""
+    found = {}
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PAGE_CACHE_SECONDS=0),
+        transaction.atomic(),
+    ):
+        for size in SIZES:
+            demo_scale.generate(scale=size)
+            for name, page in pages().items():
+                found[name, size] = (page, ask(page))
+        transaction.set_rollback(True)
+    return found
+
+
+def listing(answer: Answer) -> str:
+    return "\n".join(f"  {n}. {sql[:300]}" for n, sql in enumerate(answer.queries, 1))
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_answers_with_its_own_content(answers, name, size):
+    page, answer = answers[name, size]
+    assert answer.status == 200, page.path
+    if page.heading is not None:
+        assert answer.heading is not None and page.heading in answer.heading
+    for shown in page.shows:
+        assert shown in answer.text or shown in answer.body
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_costs_at_most_eight_queries(answers, name, size):
+    page, answer = answers[name, size]
+    assert len(answer.queries) <= BUDGET, (
+        f"{name} ({page.path}) asked {len(answer.queries)} queries:\n{listing(answer)}"
+    )
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_costs_as_many_queries_with_twice_the_networks(answers, name):
+    (_page, one), (_, two) = answers[name, 1], answers[name, 2]
+    assert len(two.queries) == len(one.queries), (
+        f"{name}: {len(one.queries)} queries at scale 1, {len(two.queries)} at scale 2:\n"
+        f"scale 1:\n{listing(one)}\nscale 2:\n{listing(two)}"
+    )
