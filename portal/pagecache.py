@@ -1,16 +1,18 @@
 """Rendered pages kept for the person who saw them, until anything they show changes.
 
 A page is stored under a key made of who asks (the session and its CSRF cookie, so a
-form's token stays valid), the language, the address, and the current *version* of each
-scope the page depends on: the site, the network, the person. Every write bumps the
-versions of the scopes it touches at once and when its transaction commits (model signals, wired in
-each app's ready(), plus the services' bulk writes), so the next request of anyone builds
-a new key and sees the change: a stored page is never served after a change it shows.
+form's token stays valid), the language and the address, together with the *versions*,
+at the time it was built, of each scope it depends on: the site, the network, the
+person. It is served only while those are still the current versions, which are read
+with it in one round trip. Every write bumps the versions of the scopes it touches, at
+once and again when its transaction commits (model signals, wired in each app's ready(),
+plus the services' bulk writes): the next request of anyone builds the page anew and
+sees the change. A stored page is never served after a change it shows.
 
-Versions are read before the page is rendered and the page is stored under them, so a
-write that commits during the rendering leaves the page under the old versions, which no
-one asks for again. What changes with time alone (an upcoming meeting becoming past, a
-deadline becoming late) lasts at most PAGE_CACHE_SECONDS.
+Versions are read before the page is rendered and stored with it, so a write that
+commits during the rendering leaves a page marked with the old versions, never served.
+What changes with time alone (an upcoming meeting becoming past, a deadline becoming
+late) lasts at most PAGE_CACHE_SECONDS.
 
 Only complete, successful HTML (or feed) responses are stored, never one that shows a
 flash message or sets a cookie.
@@ -77,16 +79,6 @@ def changed(scopes: Iterable[str]) -> None:
         transaction.on_commit(partial(bump, scopes))
 
 
-def versions(scopes: list[str]) -> list[int]:
-    keys = [_key(f"v:{scope}") for scope in scopes]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:  # first use, or expired: start it (another request may race)
-            cache.add(key, time.time_ns(), VERSION_TIMEOUT)
-            found[key] = cache.get(key)
-    return [found[key] for key in keys]
-
-
 def _enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
@@ -97,15 +89,36 @@ def _cacheable_request(request) -> bool:
     return len(messages.get_messages(request)) == 0  # counts without using them up
 
 
-def page_key(request, scopes: list[str]) -> str:
+def page_key(request) -> str:
+    """Who asks (the session, and its CSRF cookie, so that a form's token stays valid), in
+    which language, for which address."""
     session = getattr(request, "session", None)
-    who = [
+    parts = [
         session.session_key or "" if session is not None else "",
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        get_language() or "",
+        request.get_full_path(),
     ]
-    parts = [*who, get_language() or "", request.get_full_path(), *map(str, versions(scopes))]
     digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
     return _key(f"p:{digest}")
+
+
+def _lookup(request, scopes: list[str]) -> tuple[str, list[int], tuple | None]:
+    """The page's key, the scopes' current versions and the stored page if it was built at
+    those very versions, read in one round trip to the cache."""
+    key = page_key(request)
+    version_keys = [_key(f"v:{scope}") for scope in scopes]
+    found = cache.get_many([*version_keys, key])
+    current = []
+    for version_key in version_keys:
+        if version_key not in found:  # first use, or expired: start it (a race is harmless)
+            cache.add(version_key, time.time_ns(), VERSION_TIMEOUT)
+            found[version_key] = cache.get(version_key)
+        current.append(found[version_key])
+    stored = found.get(key)
+    if stored is not None and stored[0] == current:
+        return key, current, stored
+    return key, current, None
 
 
 def _storable(request, response, content_types: tuple[str, ...]) -> bool:
@@ -124,11 +137,12 @@ def _new_csrf_secret(request) -> bool:
     return secret is not None and secret != request.COOKIES.get(settings.CSRF_COOKIE_NAME)
 
 
-def _store(request, key: str, content_types: tuple[str, ...], response) -> None:
+def _store(request, key: str, built_at: list[int], content_types: tuple[str, ...], response):
     if _storable(request, response, content_types):
         headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
         try:
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            stored = (built_at, response.content, headers)
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
         except Exception:
             log.exception("The page cache could not be written")
 
@@ -144,17 +158,17 @@ def serve(
     if not _cacheable_request(request):
         return render()
     try:
-        key = page_key(request, scopes)
-        stored = cache.get(key)
+        key, built_at, stored = _lookup(request, scopes)
     except Exception:  # the cache is down: the page is built as if there were none
         log.exception("The page cache could not be read")
         return render()
     if stored is not None:
-        content, headers = stored
+        _, content, headers = stored
         return HttpResponse(content, headers=headers)
-    response = render()
+    response = render()  # after the versions were read: a write meanwhile makes it stale
+    store = partial(_store, request, key, built_at, content_types)
     if hasattr(response, "add_post_render_callback") and not response.is_rendered:
-        response.add_post_render_callback(partial(_store, request, key, content_types))
+        response.add_post_render_callback(store)
     else:
-        _store(request, key, content_types, response)
+        store(response)
     return response

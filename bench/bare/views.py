@@ -1,4 +1,8 @@
-"""The two reference pages: the least a Django view can do, and a typical table page."""
+"""The two reference pages: the least a Django view can do, and a plain 50-row table.
+
+The table's values are ready-made strings (no filter, no date formatting in the template),
+as in the reference figures the goals were set against: a bare template page about 3 to
+4 times slower than "hello" on the same machine."""
 
 import datetime as dt
 
@@ -19,7 +23,7 @@ def rows(request):
             "id": n,
             "name": f"Meeting {n} on corporate social responsibility",
             "city": CITIES[n % len(CITIES)],
-            "date": start + dt.timedelta(days=7 * n),
+            "date": f"{start + dt.timedelta(days=7 * n):%d %b %Y}",
             "url": f"/items/{n}/",
         }
         for n in range(1, 51)
