@@ -448,16 +448,20 @@ def _remind_cities(*, network, deadline, today, pending) -> int:
         for kind, days in ((DeadlineReminderKind.DAYS_14, 14), (DeadlineReminderKind.DAYS_3, 3))
         if days_left <= days
     ]
+    if not due:
+        return 0
+    *passed, nearest = due
     reminded = 0
     for roadmap in pending:
-        recorded = [
-            kind
-            for kind in due
-            if _reminder_recorded(
+        for kind in passed:  # crossed since the last run: recorded, not sent on their own
+            _reminder_recorded(
                 network=network, partner=roadmap.partner, kind=kind, deadline=deadline
             )
-        ]
-        if recorded:  # one message, however many thresholds were crossed since the last run
+        # One message, however many thresholds were crossed since the last run: the run
+        # that records the nearest one sends it, so two runs at once never both send.
+        if _reminder_recorded(
+            network=network, partner=roadmap.partner, kind=nearest, deadline=deadline
+        ):
             notify(
                 recipients=city_team(partner=roadmap.partner),
                 network=network,

@@ -391,8 +391,17 @@ class Notice(OutboxItem):
     message_id_prefix = "notice"
 
     @classmethod
-    def claimable(cls, rows):
-        return rows.select_related("user", "meeting__network", "call__network")
+    def claimable(cls, rows, *, now):
+        """With the person, the event and whether a nearer reminder is due too. The
+        notices of one event share one event object, whose calendar file is then made
+        once for all of them."""
+        from .services import nearer_reminder_due
+
+        return (
+            rows.select_related("user")
+            .prefetch_related("meeting__network", "call__network")
+            .annotate(nearer_reminder_due=nearer_reminder_due(now=now))
+        )
 
     def status_before_sending(self, *, now):
         from .services import reminder_outcome

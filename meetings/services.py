@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from partners.models import User
 from partners.rules import is_in_city_team
 from partners.selectors import city_team, people_with_roles
 from partners.services import notify
-from portal import outbox
+from portal import outbox, pagecache
 from portal.outbox import OutboxStatus
 from portal.validators import plausible_datetime
 from portal.versioning import save_versioned
@@ -158,6 +158,7 @@ def attendance_set(*, user, meeting: Meeting, partner, users) -> None:
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, partner=partner, user=u) for u in users], ignore_conflicts=True
     )
+    pagecache.changed([pagecache.network_scope(meeting.network.slug)])
 
 
 def document_upload(*, user, meeting: Meeting, title: str, file) -> MeetingDocument:
@@ -399,7 +400,7 @@ def send_due_notices(*, now: dt.datetime | None = None, limit: int = 500) -> dic
 def reminder_outcome(notice: Notice, *, now) -> str | None:
     """A reminder whose event moved or was cancelled is not sent; one whose event has
     started is skipped and logged, and so is one that a nearer reminder, due too, makes
-    pointless. Other notices are sent."""
+    pointless. Other notices are sent. `notice` is read through `Notice.claimable`."""
     if notice.kind != NoticeKind.REMINDER:
         return None
     event = notice.event
@@ -412,7 +413,7 @@ def reminder_outcome(notice: Notice, *, now) -> str | None:
             notice.offset_minutes, event, notice.user.email, event.starts_at.isoformat(),
         )  # fmt: skip
         return OutboxStatus.SKIPPED
-    if _nearer_reminder_due(notice, now=now):
+    if notice.nearer_reminder_due:
         log.info(
             "Skipped the %s-minute reminder of %s for %s: a nearer one is due as well",
             notice.offset_minutes, event, notice.user.email,
@@ -421,20 +422,19 @@ def reminder_outcome(notice: Notice, *, now) -> str | None:
     return None
 
 
-def _nearer_reminder_due(notice: Notice, *, now) -> bool:
-    """Whether a reminder with a smaller offset of the same event and start is due for
-    the same person (the sweep plans every due offset before it sends any)."""
-    return (
+def nearer_reminder_due(*, now) -> Exists:
+    """For each notice of a query: whether a reminder with a smaller offset of the same
+    event and start is due for the same person (the sweep plans every due offset before it
+    sends any). Read with the notices, in one query for a whole batch."""
+    return Exists(
         Notice.objects.filter(
-            **_event_field(notice.event),
-            user_id=notice.user_id,
+            Q(meeting=OuterRef("meeting")) | Q(call=OuterRef("call")),
+            user=OuterRef("user"),
             kind=NoticeKind.REMINDER,
-            event_starts_at=notice.event_starts_at,
-            offset_minutes__lt=notice.offset_minutes,
+            event_starts_at=OuterRef("event_starts_at"),
+            offset_minutes__lt=OuterRef("offset_minutes"),
             due_at__lte=now,
-        )
-        .exclude(status=OutboxStatus.CANCELLED)
-        .exists()
+        ).exclude(status=OutboxStatus.CANCELLED)
     )
 
 
@@ -468,23 +468,40 @@ def _time_left(notice: Notice, *, now) -> str:
 
 def notice_message(notice: Notice, *, now=None) -> EmailMessage:
     event, user = notice.event, notice.user
+    method = "CANCEL" if notice.is_cancellation else "REQUEST"
     with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
+        in_words = _time_left(notice, now=now or timezone.now())
         context = {
             "notice": notice,
             "event": event,
             "user": user,
-            "link": f"{settings.SITE_URL}{event.get_absolute_url()}",
+            "link": _shared(
+                event, "link", lambda: f"{settings.SITE_URL}{event.get_absolute_url()}"
+            ),
             "starts": event.starts_at,
             "ends": event.ends_at,
-            "in_words": _time_left(notice, now=now or timezone.now()),
+            "in_words": in_words,
         }
-        subject = render_to_string("meetings/email/notice_subject.txt", context).strip()
+        subject = _shared(
+            event,
+            ("subject", notice.kind, in_words),
+            lambda: render_to_string("meetings/email/notice_subject.txt", context).strip(),
+        )
         body = render_to_string("meetings/email/notice.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[user.email])
-    cancelled = notice.is_cancellation
+    message = outbox.OutboxEmail(subject=subject, body=body, to=[user.email])
     message.attach(
         "invite.ics",
-        calendar_bytes([event], method="CANCEL" if cancelled else "REQUEST"),
-        f"text/calendar; method={'CANCEL' if cancelled else 'REQUEST'}; charset=utf-8",
+        _shared(event, (method, event.sequence), lambda: calendar_bytes([event], method=method)),
+        f"text/calendar; method={method}; charset=utf-8",
     )
     return message
+
+
+def _shared(event, key, make):
+    """What the e-mails about an event share (its link, the subject, the calendar file),
+    made once for all the notices of a sweep's batch: they share one event object
+    (`Notice.claimable` prefetches it)."""
+    made = event.__dict__.setdefault("_shared_by_notices", {})
+    if key not in made:
+        made[key] = make()
+    return made[key]

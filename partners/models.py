@@ -464,7 +464,7 @@ class InvitationEmail(OutboxItem):
         return str(self.invitation)
 
     @classmethod
-    def claimable(cls, rows):
+    def claimable(cls, rows, *, now):
         return rows.select_related(
             "invitation__network", "invitation__partner", "invitation__invited_by"
         )
@@ -535,7 +535,7 @@ class NotificationEmail(OutboxItem):
         return str(self.notification)
 
     @classmethod
-    def claimable(cls, rows):
+    def claimable(cls, rows, *, now):
         return rows.select_related("notification__recipient")
 
     def build_message(self, *, now):

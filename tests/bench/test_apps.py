@@ -1,8 +1,12 @@
 """Benchmarks of the apps: figures printed by `make bench`, never asserted on time."""
 
 import datetime as dt
+import json
+import subprocess
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -11,11 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
-from meetings.models import Attendance, Meeting
+from meetings import tasks as meeting_tasks
+from meetings.models import Attendance, Meeting, Notice
 from news.models import Article, ArticleStatus
-from partners.enums import Role
-from tests.factories import MembershipFactory, PartnerFactory, UserFactory
-from tests.services import smtp_server
+from partners.models import User
+from portal import outbox
+from portal.outbox import OutboxStatus
+from tests.factories import PartnerFactory, UserFactory
+from tests.services import free_port, wait_until
 
 pytestmark = pytest.mark.bench
 
@@ -32,38 +39,105 @@ def timed(client, url, requests=100):
     return requests / elapsed, elapsed / requests * 1000, count
 
 
-@pytest.mark.django_db(transaction=True)
-def test_reminder_throughput_over_smtp_with_four_parallel_sweeps(settings, net, city_a):
+#: An SMTP server in a process of its own, as a real one is: it takes every message,
+#: counts the connections (one EHLO each) and, when asked on stdin, prints what it got.
+COUNTING_SMTP_SERVER = r"""
+import json, logging, re, sys
+from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+class Tally:
+    def __init__(self):
+        self.message_ids, self.connections = [], 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        headers = envelope.content.split(b"\r\n\r\n", 1)[0]
+        found = MESSAGE_ID.search(headers)
+        self.message_ids.append(found.group(1).decode() if found else "")
+        return "250 Message accepted for delivery"
+
+
+tally = Tally()
+controller = Controller(tally, hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+sys.stdin.readline()
+print(json.dumps(vars(tally)), flush=True)
+controller.stop()
+"""
+
+
+@contextmanager
+def counting_smtp_server():
+    """The server's port, and a function that stops it and returns what it received."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", COUNTING_SMTP_SERVER, str(port)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout.readline().strip() == "ready"
+
+        def received():
+            server.stdin.write("tally\n")
+            server.stdin.flush()
+            return json.loads(server.stdout.readline())
+
+        yield port, received
+    finally:
+        server.kill()
+        server.wait(10)
+
+
+def meeting_with_attendees(net, city, count):
+    """A meeting in 30 minutes with `count` people registered; their reminders a week and
+    a day before went out long ago, the one an hour before is due now."""
     start = timezone.now() + dt.timedelta(minutes=30)
     meeting = Meeting.objects.create(
         network=net, number=1, title="Bench", starts_at=start, ends_at=start
     )
-    people = UserFactory.create_batch(300)
-    for person in people:
-        MembershipFactory(user=person, network=net, partner=city_a, role=Role.CITY_TEAM_MEMBER)
+    people = User.objects.bulk_create(UserFactory.build_batch(count))
     Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, partner=city_a, user=p) for p in people
+        Attendance(meeting=meeting, partner=city, user=person) for person in people
     )
-    with smtp_server() as mailbox:
+    meeting_services.plan_due_reminders(now=start - dt.timedelta(minutes=24 * 60 - 1))
+    Notice.objects.update(status=OutboxStatus.SENT, sent_at=start - dt.timedelta(days=1))
+    return meeting
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_reminder_throughput_of_a_worker_over_smtp(settings, celery_worker, net, city_a):
+    count = 1000
+    meeting_with_attendees(net, city_a, count)
+    with counting_smtp_server() as (port, received):
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", mailbox.port
-
-        def sweep(_):
-            try:
-                return meeting_services.send_due_notices()["sent"]
-            finally:
-                connection.close()
-
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        due = Notice.objects.filter(offset_minutes=60)
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            sent = sum(pool.map(sweep, range(4)))
+        meeting_tasks.send_due_reminders.delay()  # the beat's tick: plan, then send
+        assert wait_until(
+            lambda: due.filter(status=OutboxStatus.SENT).count() == count, timeout=120
+        ), f"{due.filter(status=OutboxStatus.SENT).count()} of {count} reminders sent"
         elapsed = time.perf_counter() - started
+        got = received()
+    threads = celery_worker.concurrency
     print(
-        f"\nreminders: {sent} e-mails (300 people, the nearest of 3 due offsets) over SMTP "
-        "by 4 parallel sweeps "
-        f"in {elapsed:.2f} s ({sent / elapsed:,.0f} e-mails/s), {len(mailbox.messages)} received"
+        f"\nbench: reminders {count / elapsed:.0f} e-mails/s ({count} e-mails,"
+        f" {threads} worker threads, one SMTP connection per batch)"
     )
-    assert sent == len(mailbox.messages) == 300
+    # Correctness, not speed: each reminder reached the server once, over one connection
+    # per sweep.
+    assert Counter(got["message_ids"]) == Counter({notice.message_id for notice in due})
+    assert got["connections"] <= 1 + outbox.HELPERS
 
 
 @pytest.mark.parametrize("articles", [10, 1000])

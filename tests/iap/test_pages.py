@@ -271,6 +271,30 @@ def test_deadline_reminders_14_and_3_days_before_and_the_late_report(
     assert DeadlineReminder.objects.count() == 2 + 1 + 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_runs_at_once_send_one_reminder_when_several_thresholds_were_crossed(
+    net, city_a, city_member_a, coordinator
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
+
+    def run(_):
+        try:  # two days left: both the 14-day and the 3-day threshold are crossed
+            return services.send_deadline_reminders(today=dt.date(2020, 12, 29))["reminded"]
+        finally:
+            connection.close()
+
+    for round_ in range(10):  # a new race each round
+        DeadlineReminder.objects.all().delete()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            reminded = sum(pool.map(run, range(4)))
+        assert reminded == 1, f"round {round_}: {reminded} messages to one city"
+        assert DeadlineReminder.objects.count() == 2
+
+
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_deadline_reminders_run_through_a_real_worker(
