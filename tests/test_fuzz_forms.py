@@ -293,7 +293,7 @@ def throttle_counters_of_this_test(settings):
     yield
     try:
         redis = cache._cache.get_client(write=True)
-        keys = list(redis.scan_iter(match=f"{cache.make_key(prefix)}*"))
+        keys = list(redis.scan_iter(match=f"{cache.make_key(prefix)}*", count=10_000))
         if keys:
             redis.delete(*keys)
     except Exception:  # noqa: BLE001, S110 - no Redis: nothing was counted there

@@ -33,7 +33,7 @@ def throttle_counters_of_this_test(settings):
     settings.THROTTLE_KEY_PREFIX = prefix
     yield
     redis = cache._cache.get_client(write=True)
-    keys = list(redis.scan_iter(match=f"{cache.make_key(prefix)}*"))
+    keys = list(redis.scan_iter(match=f"{cache.make_key(prefix)}*", count=10_000))
     if keys:
         redis.delete(*keys)
 
