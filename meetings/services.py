@@ -341,6 +341,11 @@ def calendar_feed_revoke(*, user) -> None:
     CalendarFeed.objects.filter(user=user).delete()
 
 
+def calendar_feed_key(token: str) -> str:
+    """What the portal keeps of a secret address: its hash, never the address itself."""
+    return _hash(token)
+
+
 def calendar_feed_user(*, token: str) -> User | None:
     feed = CalendarFeed.objects.select_related("user").filter(token_hash=_hash(token)).first()
     return feed.user if feed and feed.user.is_active else None

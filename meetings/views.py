@@ -497,20 +497,33 @@ class CalendarFeedView(View):
     public = True
 
     def get(self, request, token):
-        user = services.calendar_feed_user(token=token)
-        if user is None:
-            raise Http404
-        scopes = [pagecache.SITE, pagecache.user_scope(user.pk)]
-        scopes += [pagecache.network_scope(slug) for slug in network_slugs_for(user=user)]
+        # The feed's scopes (its owner and their networks) are remembered, so that a stored
+        # feed costs no query; the feed is always built from the secret checked anew.
+        remembered = pagecache.recall(f"feed:{services.calendar_feed_key(token)}")
+
+        def build():
+            user = services.calendar_feed_user(token=token)
+            if user is None:
+                raise Http404
+            scopes = feed_scopes(user)
+            pagecache.remember(f"feed:{services.calendar_feed_key(token)}", scopes)
+            response = ics_response(
+                selectors.events_for_feed(user=user),
+                "cities4csr.ics",
+                name=str(_("CITIES4CSR meetings and calls")),
+            )
+            return response if scopes == remembered else pagecache.refuse(response)
+
+        if remembered is None:
+            return keep_private(build())
         return keep_private(
             pagecache.serve(
-                request,
-                scopes=scopes,
-                render=lambda: ics_response(
-                    selectors.events_for_feed(user=user),
-                    "cities4csr.ics",
-                    name=str(_("CITIES4CSR meetings and calls")),
-                ),
-                content_types=("text/calendar",),
+                request, scopes=remembered, render=build, content_types=("text/calendar",)
             )
         )
+
+
+def feed_scopes(user) -> list[str]:
+    """What a person's feed shows: their own things and their networks'."""
+    scopes = [pagecache.SITE, pagecache.user_scope(user.pk)]
+    return scopes + [pagecache.network_scope(slug) for slug in network_slugs_for(user=user)]

@@ -121,9 +121,33 @@ def _lookup(request, scopes: list[str]) -> tuple[str, list[int], tuple | None]:
     return key, current, None
 
 
+def recall(name: str):
+    """A value kept with `remember`, or None (also when the cache is down)."""
+    try:
+        return cache.get(_key(f"r:{name}"))
+    except Exception:
+        log.exception("The page cache could not be read")
+        return None
+
+
+def remember(name: str, value) -> None:
+    """Keep a small value the page cache needs to find a page (e.g. a feed's scopes)."""
+    try:
+        cache.set(_key(f"r:{name}"), value, VERSION_TIMEOUT)
+    except Exception:
+        log.exception("The page cache could not be written")
+
+
+def refuse(response: HttpResponse) -> HttpResponse:
+    """Do not store this response (it was built under scopes that have changed since)."""
+    response.page_cache_refused = True
+    return response
+
+
 def _storable(request, response, content_types: tuple[str, ...]) -> bool:
     return (
         response.status_code == 200
+        and not getattr(response, "page_cache_refused", False)
         and not response.streaming
         and not response.cookies
         and not _new_csrf_secret(request)  # the page's token needs a cookie it would not set

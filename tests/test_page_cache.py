@@ -16,6 +16,7 @@ from meetings.models import Meeting
 from news.enums import ArticleStatus
 from news.models import Article
 from partners import services as partner_services
+from partners.enums import Role
 from partners.models import Membership
 
 START = dt.datetime(2031, 2, 16, 9, 0, tzinfo=dt.UTC)
@@ -203,3 +204,35 @@ def test_pages_are_built_as_usual_when_the_cache_is_down(client_for, coordinator
     client = client_for(coordinator)
     page, _ = view(client, reverse("partners:network_home", args=[net.slug]))
     assert "TESTNET" in page
+
+
+def test_a_stored_feed_costs_no_query_and_a_revoked_address_stops_at_once(city_member_a, meeting):
+    token = meeting_services.calendar_feed_renew(user=city_member_a)
+    url = reverse("meetings:calendar_feed", args=[token])
+    client = Client()
+    _, queries = seen_twice(client, url)
+    assert queries == 0
+    meeting_services.calendar_feed_revoke(user=city_member_a)
+    assert client.get(url).status_code == 404
+
+
+def test_the_feed_follows_its_owner_into_a_new_network(
+    city_member_a, meeting, other_net, other_city
+):
+    token = meeting_services.calendar_feed_renew(user=city_member_a)
+    url = reverse("meetings:calendar_feed", args=[token])
+    client = Client()
+    seen_twice(client, url)
+    Membership.objects.create(
+        user=city_member_a, network=other_net, partner=other_city, role=Role.CITY_TEAM_MEMBER
+    )
+    seen_twice(client, url)  # the feed's networks are learnt again
+    Meeting.objects.create(
+        network=other_net,
+        number=1,
+        title="Kick-off in Gammaburg",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=2),
+    )
+    page, _ = view(client, url)
+    assert "Kick-off in Gammaburg" in page
