@@ -131,13 +131,58 @@ def test_reminder_throughput_of_a_worker_over_smtp(settings, celery_worker, net,
         got = received()
     threads = celery_worker.concurrency
     print(
-        f"\nbench: reminders {count / elapsed:.0f} e-mails/s ({count} e-mails,"
-        f" {threads} worker threads, one SMTP connection per batch)"
+        f"\nbench: reminders, in-process worker {count / elapsed:.0f} e-mails/s ({count}"
+        f" e-mails, {threads} worker threads, one SMTP connection per batch)"
     )
     # Correctness, not speed: each reminder reached the server once, over one connection
     # per sweep.
     assert Counter(got["message_ids"]) == Counter({notice.message_id for notice in due})
     assert got["connections"] <= 1 + outbox.HELPERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminder_throughput_of_a_procfile_worker_over_smtp(net, city_a, celery_unread_queue):
+    """The worker as the Procfile starts it (`celery worker`, prefork processes), in a
+    process of its own, against this test's database and a local SMTP server."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    count, processes = 2000, 2
+    meeting_with_attendees(net, city_a, count)
+    due = Notice.objects.filter(offset_minutes=60)
+    with counting_smtp_server() as (port, received):
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "PAGE_CACHE_PREFIX": settings.PAGE_CACHE_PREFIX,
+        }
+        worker = subprocess.Popen(  # noqa: S603 - this interpreter's celery, our own arguments
+            [str(Path(sys.executable).parent / "celery"), "-A", "cities4csr", "worker",
+             "--pool", "prefork", "--concurrency", str(processes),
+             "--queues", celery_unread_queue, "--loglevel", "WARNING", "--without-gossip",
+             "--without-mingle", "--without-heartbeat"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            time.sleep(3)  # the worker's processes start
+            started = time.perf_counter()
+            meeting_tasks.send_due_reminders.apply_async(queue=celery_unread_queue)
+            assert wait_until(
+                lambda: due.filter(status=OutboxStatus.SENT).count() == count, timeout=120
+            ), f"{due.filter(status=OutboxStatus.SENT).count()} of {count} reminders sent"
+            elapsed = time.perf_counter() - started
+        finally:
+            worker.terminate()
+            worker.wait(30)
+        got = received()
+    print(
+        f"\nbench: reminders {count / elapsed:.0f} e-mails/s ({count} e-mails, a Procfile"
+        f" worker of {processes} processes, one SMTP connection per batch)"
+    )
+    assert Counter(got["message_ids"]) == Counter({notice.message_id for notice in due})
 
 
 @pytest.mark.parametrize("articles", [10, 1000])
