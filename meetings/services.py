@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -471,15 +472,22 @@ def _time_left(notice: Notice, *, now) -> str:
     return time_left_words(notice.event.starts_at - now)
 
 
+#: Where the person's name goes in a body shared by the e-mails of one time zone.
+_NAME = "\x00name\x00"
+
+
 def notice_message(notice: Notice, *, now=None) -> EmailMessage:
     event, user = notice.event, notice.user
     method = "CANCEL" if notice.is_cancellation else "REQUEST"
     with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         in_words = _time_left(notice, now=now or timezone.now())
+        # The body is the same for everyone in a time zone but for the name: it is made
+        # once per zone with a stand-in, which each e-mail replaces by the person's name.
+        stand_in = SimpleNamespace(get_full_name=lambda: _NAME, time_zone=user.time_zone)
         context = {
             "notice": notice,
             "event": event,
-            "user": user,
+            "user": stand_in,
             "link": _shared(
                 event, "link", lambda: f"{settings.SITE_URL}{event.get_absolute_url()}"
             ),
@@ -492,7 +500,11 @@ def notice_message(notice: Notice, *, now=None) -> EmailMessage:
             ("subject", notice.kind, in_words),
             lambda: render_to_string("meetings/email/notice_subject.txt", context).strip(),
         )
-        body = render_to_string("meetings/email/notice.txt", context)
+        body = _shared(
+            event,
+            ("body", notice.kind, in_words, str(user.time_zone)),
+            lambda: render_to_string("meetings/email/notice.txt", context),
+        ).replace(_NAME, user.get_full_name(), 1)
     message = outbox.OutboxEmail(subject=subject, body=body, to=[user.email])
     message.attach(
         "invite.ics",

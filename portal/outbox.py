@@ -30,6 +30,7 @@ import secrets
 import smtplib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from email.policy import Compat32
 
 from django.apps import apps
 from django.conf import settings
@@ -108,15 +109,38 @@ def outbox_models() -> list[type[OutboxItem]]:
     return [m for m in apps.get_models() if issubclass(m, OutboxItem)]
 
 
+class PlainHeaders(Compat32):
+    """The mail library's own policy, but a header that needs no folding nor encoding (a
+    short line of plain ASCII, single-spaced) is written as it is: the library would build
+    and encode a Header object for it (17 µs, 14 times per e-mail) to the same bytes."""
+
+    def _fold(self, name, value, sanitize):
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + len(value) + 2 <= (self.max_line_length or 78)
+            and value == value.strip()
+            and "  " not in value
+            and not any(c in value for c in "\r\n\t")
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+PLAIN_HEADERS = PlainHeaders()
+
+
 class OutboxEmail(EmailMessage):
     """An e-mail whose MIME boundary is drawn at random (128 bits) instead of searched for:
     for each message with an attachment the mail library would otherwise compile a new
-    regular expression to prove its boundary absent from the text (0.1 ms of CPU)."""
+    regular expression to prove its boundary absent from the text (0.1 ms of CPU); its
+    plain headers are written as they are (`PlainHeaders`)."""
 
     def message(self, **kwargs):
         message = super().message(**kwargs)
         if message.is_multipart():
             message.set_boundary(f"=_{secrets.token_hex(16)}")
+        message.policy = PLAIN_HEADERS
         return message
 
 

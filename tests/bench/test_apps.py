@@ -149,7 +149,7 @@ def test_reminder_throughput_of_a_procfile_worker_over_smtp(net, city_a, celery_
 
     from django.conf import settings
 
-    count, processes = 2000, 2
+    count, processes = 2000, 4
     meeting_with_attendees(net, city_a, count)
     due = Notice.objects.filter(offset_minutes=60)
     with counting_smtp_server() as (port, received):

@@ -247,3 +247,21 @@ def test_an_smtp_failure_is_retried_by_the_next_sweep(settings, meeting, attendi
         counts = sweep(START - dt.timedelta(days=7))
     assert counts["sent"] == 1 and len(mailbox.messages) == 1
     assert Notice.objects.get(offset_minutes=7 * 24 * 60).attempts == 2
+
+
+def test_each_reminder_of_a_batch_greets_its_reader_in_their_own_time_zone(
+    smtp, meeting, people, city_member_a, lead_expert
+):
+    city_member_a.full_name, city_member_a.time_zone = "Ilze Ozola", "Europe/Riga"
+    city_member_a.save()
+    lead_expert.full_name, lead_expert.time_zone = "Jordi Puig", "Europe/Madrid"
+    lead_expert.save()
+    sweep(START - dt.timedelta(days=7))  # one batch: the body is shared per time zone
+    smtp.wait_for(len(people))
+    bodies = {m["To"]: m.get_body(("plain",)).get_content() for m in smtp.messages}
+    riga, madrid = bodies[city_member_a.email], bodies[lead_expert.email]
+    assert "Dear Ilze Ozola," in riga and "Jordi Puig" not in riga
+    assert "Dear Jordi Puig," in madrid and "Ilze Ozola" not in madrid
+    assert "11:00" in riga and "Europe/Riga" in riga  # START is 09:00 UTC
+    assert "10:00" in madrid and "Europe/Madrid" in madrid
+    assert all("\x00" not in body for body in bodies.values())

@@ -90,3 +90,27 @@ def test_a_notification_with_a_line_break_in_its_title_is_sent_on_one_line(city_
 )
 def test_a_subject_is_sent_as_one_line(subject, line):
     assert one_line(subject) == line
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Reminder: TNM 7 in Sofia starts in 1 hour",
+        "Rappel : la réunion de Nantes Métropole commence dans 1 heure",
+        "A subject long enough to be folded by the mail library over more than one line of"
+        " the e-mail, as RFC 5322 asks of lines longer than seventy-eight characters",
+        "Two  spaces and a trailing one ",
+    ],
+)
+def test_plain_headers_are_written_as_the_mail_library_writes_them(subject):
+    from email import policy
+
+    from portal.outbox import OutboxEmail
+
+    email = OutboxEmail(subject=subject, body="Dear Ilze,", to=["ilze@example.org"])
+    email.attach("invite.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    email.extra_headers["Message-ID"] = "<notice-1@portal.example.org>"
+    message = email.message()
+    ours = message.as_bytes(linesep="\r\n")
+    message.policy = policy.compat32
+    assert ours == message.as_bytes(linesep="\r\n")
