@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "meetings",
     "iap",
     "news",
+    "progress",
 ]
 
 MIDDLEWARE = [
@@ -304,8 +306,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.send_due_reminders",
         "schedule": 60.0,
     },
-    "iap-send-deadline-reminders": {
-        "task": "iap.tasks.send_deadline_reminders",
+    "progress-send-obligation-reminders": {
+        "task": "progress.tasks.send_obligation_reminders",
         "schedule": 60.0 * 60,
     },
     "news-publish-scheduled-articles": {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("meetings.urls")),  # /n/<slug>/meetings/ and the personal /calendar/ feed
     path("n/<slug:network_slug>/", include("partners.urls")),
     path("n/<slug:network_slug>/iap/", include("iap.urls")),
+    path("n/<slug:network_slug>/", include("progress.urls")),
     path(
         "sitemap.xml",
         sitemap,

@@ -26,8 +26,8 @@ class HomeView(View):
     def render_page(self, request):
         if request.user.is_authenticated:
             networks = selectors.network_list_for(user=request.user)
-            if len(networks) == 1:
-                return redirect(networks[0])
+            if len(networks) == 1:  # straight to what the person has to do there
+                return redirect("progress:home", network_slug=networks[0].slug)
             return render(request, "home.html", {"networks": networks})
         return render(request, "home.html", {"networks": []})
 

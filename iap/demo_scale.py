@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from partners.demo_scale import BATCH, at, backdate, tell
 
 from .enums import (
-    DeadlineReminderKind,
     PlanStatus,
     RoadmapState,
     SectionKind,
@@ -25,7 +24,6 @@ from .enums import (
 )
 from .models import (
     ActionPlan,
-    DeadlineReminder,
     Indicator,
     PlanAction,
     PlanSection,
@@ -164,7 +162,6 @@ class Made:
         self.roadmaps, self.steps, self.plans, self.sections, self.actions = [], [], [], [], []
         self.indicators, self.action_people, self.ssas, self.ssa_people = [], [], [], []
         self.versions, self.transitions, self.comments, self.section_comments = [], [], [], []
-        self.reminders = []
         #: Roadmaps whose history is written once their steps have keys.
         self.histories = []
         #: For the auto_now_add fields: (model, field) → {row: when}.
@@ -340,16 +337,11 @@ class Made:
         self.when(roadmap, "state_since", last[0])
 
     def deadline_reminders(self, gen, index, partner, first_submission, url):
-        """The reminders `send_deadline_reminders` sent to a city not yet submitted."""
+        """The reminders the obligation reminders sent to a city not yet submitted."""
         deadline = gen.timeline.roadmap_deadline
-        for kind, days in ((DeadlineReminderKind.DAYS_14, 14), (DeadlineReminderKind.DAYS_3, 3)):
+        for days in (14, 3):
             moment = at(deadline - dt.timedelta(days=days), 6)
             if moment < first_submission:
-                row = DeadlineReminder(
-                    network=gen.network, partner=partner, kind=kind, deadline=deadline
-                )
-                self.reminders.append(row)
-                self.when(row, "sent_at", moment)
                 self.notify(
                     gen,
                     gen.team(index),
@@ -464,7 +456,6 @@ class Made:
         RoadmapVersion.objects.bulk_create(self.versions, batch_size=BATCH)
         RoadmapTransition.objects.bulk_create(self.transitions, batch_size=BATCH)
         RoadmapComment.objects.bulk_create(self.comments, batch_size=BATCH)
-        DeadlineReminder.objects.bulk_create(self.reminders, batch_size=BATCH)
         ActionPlan.objects.bulk_create(self.plans, batch_size=BATCH)
         PlanSection.objects.bulk_create(self.sections, batch_size=BATCH)
         SectionComment.objects.bulk_create(self.section_comments, batch_size=BATCH)

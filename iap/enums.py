@@ -46,9 +46,3 @@ class SsaStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     RUNNING = "running", _("Running")
     EVALUATED = "evaluated", _("Evaluated")
-
-
-class DeadlineReminderKind(models.TextChoices):
-    DAYS_14 = "14_days", _("14 days before")
-    DAYS_3 = "3_days", _("3 days before")
-    LATE = "late", _("Late")

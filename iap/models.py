@@ -10,13 +10,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Network, Partner, Stakeholder
+from partners.models import Partner, Stakeholder
 from portal.markdown import validate_markdown
 from portal.validators import plausible_date
 from portal.versioning import Versioned
 
 from .enums import (
-    DeadlineReminderKind,
     PlanStatus,
     RoadmapState,
     SectionKind,
@@ -163,40 +162,6 @@ class RoadmapComment(models.Model):
 
     def __str__(self):
         return self.body[:60]
-
-
-class DeadlineReminder(models.Model):
-    """One roadmap deadline e-mail: to a city (14 and 3 days before) or, for `late`, to the
-    coordinator. The constraint makes each go once."""
-
-    network = models.ForeignKey(
-        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
-    )
-    partner = models.ForeignKey(
-        Partner, verbose_name=_("city"), on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=DeadlineReminderKind.choices)
-    deadline = models.DateField(_("deadline"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("deadline reminder")
-        verbose_name_plural = _("deadline reminders")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["network", "partner", "kind", "deadline"],
-                condition=Q(partner__isnull=False),
-                name="deadline_reminder_once_per_city",
-            ),
-            models.UniqueConstraint(
-                fields=["network", "kind", "deadline"],
-                condition=Q(partner__isnull=True),
-                name="deadline_report_once_per_network",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.deadline}"
 
 
 class ActionPlan(models.Model):

@@ -10,6 +10,7 @@ from partners.rules import (
     is_in_city_team,
     is_lead_expert,
     is_network_staff,
+    sees_every_city,
 )
 
 from .enums import RoadmapState
@@ -19,16 +20,15 @@ is_reviewer = has_role(*Role.reviewers())
 
 @rules.predicate
 def can_view_city_plans(user, obj):
-    """The city of `obj` is one whose plans the person sees (one rule: the selector's)."""
-    from .selectors import cities_whose_plans_are_visible_to
+    """The city of `obj` is one whose plans the person sees (one rule: the selector's,
+    asked of one city without a query, so that a list may ask it of every row)."""
+    from .selectors import plans_visible_in
 
     partner = partner_of(obj)
-    return (
-        partner is not None
-        and cities_whose_plans_are_visible_to(user=user, network=partner.network)
-        .filter(pk=partner.pk)
-        .exists()
-    )
+    if partner is None:
+        return False
+    visible = plans_visible_in(user=user, network_id=partner.network_id)
+    return visible is None or partner.pk in visible
 
 
 @rules.predicate
@@ -59,6 +59,9 @@ rules.add_perm("iap.decide_roadmap", is_reviewer & roadmap_is_in_review)
 rules.add_perm("iap.reopen_roadmap", is_lead_expert & roadmap_is_approved)
 rules.add_perm("iap.comment_roadmap", is_reviewer | is_in_city_team)
 rules.add_perm("iap.view_review_queue", is_network_staff)
+#: The page of every city's plans and the overviews across cities: who sees every city
+#: (the programme officer too, who reads them and reviews nothing).
+rules.add_perm("iap.view_all_cities", sees_every_city)
 rules.add_perm("iap.view_plan", can_view_city_plans)
 rules.add_perm("iap.edit_plan", is_in_city_team)
 rules.add_perm("iap.comment_plan", is_reviewer)

@@ -2,38 +2,54 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 
+from partners.enums import Role
 from partners.models import Partner
-from partners.roles import city_ids_in
-from partners.rules import sees_every_city
+from partners.roles import city_ids_in, holds
 from partners.selectors import roadmap_deadline, roadmap_deadline_of
 
-from .enums import RoadmapState, SectionKind
+from .enums import RoadmapState, SectionKind, StepStatus
 from .models import (
     ActionPlan,
+    PlanAction,
     PlanSection,
     Roadmap,
     RoadmapComment,
+    RoadmapStep,
     RoadmapTransition,
+    RoadmapVersion,
     SectionComment,
     SmallScaleAction,
 )
 
 
-def cities_whose_plans_are_visible_to(*, user, network) -> QuerySet[Partner]:
-    """The cities whose roadmap, plan and Small Scale Actions the person may see.
+def plans_visible_in(*, user, network_id) -> set[int] | None:
+    """The ids of the cities of the network whose roadmap, plan and Small Scale Actions the
+    person may see, or None for every city.
 
     The one rule for all three: a city's own team, the people who run the network and
-    the programme officer. Views fetch cities through it, so another city is a 404, and
-    the `iap.view_roadmap` and `iap.view_plan` rules ask it too."""
+    the programme officer. Read from the person's memberships: no query of its own."""
+    if holds(user, network_id, Role.sees_every_city()):
+        return None
+    return city_ids_in(user, network_id)
+
+
+def cities_whose_plans_are_visible_to(*, user, network) -> QuerySet[Partner]:
+    """The cities of `plans_visible_in`. Views and overviews fetch cities through it, so
+    another city is a 404 or not a row; the `iap.view_roadmap` and `iap.view_plan` rules
+    ask `plans_visible_in` of one city."""
     cities = Partner.objects.filter(network=network).select_related("network")
-    if sees_every_city(user, network):
+    visible = plans_visible_in(user=user, network_id=network.pk)
+    if visible is None:
         return cities
-    return cities.filter(pk__in=city_ids_in(user, network.pk))
+    return cities.filter(pk__in=visible)
 
 
 def roadmap_of_city(*, user, network, slug: str) -> QuerySet[Roadmap]:
@@ -107,15 +123,30 @@ class QueueRow:
     waiting: dt.timedelta | None
     is_late: bool
     url: str
+    plan_url: str
+    ssa_url: str
 
 
-def review_queue(*, network) -> tuple[list[QueueRow], dt.date | None]:
-    """Every city's roadmap: its state, how long it has waited for the reviewer, who is late."""
+#: The review queue's order: what waits for the reviewer first.
+QUEUE_ORDER = {
+    RoadmapState.SUBMITTED: 0,
+    RoadmapState.IN_REVIEW: 1,
+    RoadmapState.CHANGES_REQUESTED: 2,
+    RoadmapState.DRAFT: 3,
+    RoadmapState.APPROVED: 4,
+}
+
+
+def review_queue(*, user, network, by_city: bool = False) -> tuple[list[QueueRow], dt.date | None]:
+    """The roadmap of every city whose plans the person sees: its state, how long it has
+    waited for the reviewer, who is late, and where its roadmap, plan and Small Scale
+    Actions are. Those waiting for a review come first, or the cities by name (`by_city`)."""
     deadline = roadmap_deadline(network=network)
     now = timezone.now()
     past_deadline = bool(deadline and timezone.localdate() > deadline)
+    cities = cities_whose_plans_are_visible_to(user=user, network=network)
     rows = []
-    for roadmap in Roadmap.objects.filter(partner__network=network).select_related(
+    for roadmap in Roadmap.objects.filter(partner__in=cities.values("pk")).select_related(
         "partner__network"
     ):
         waiting = (
@@ -124,6 +155,7 @@ def review_queue(*, network) -> tuple[list[QueueRow], dt.date | None]:
             else None
         )
         late = past_deadline and roadmap.submitted_at is None
+        args = [network.slug, roadmap.partner.slug]
         rows.append(
             QueueRow(
                 roadmap.partner,
@@ -132,23 +164,123 @@ def review_queue(*, network) -> tuple[list[QueueRow], dt.date | None]:
                 waiting,
                 late,
                 roadmap.get_absolute_url(),
+                reverse("iap:plan", args=args),
+                reverse("iap:ssa_list", args=args),
             )
         )
-    order = {
-        RoadmapState.SUBMITTED: 0,
-        RoadmapState.IN_REVIEW: 1,
-        RoadmapState.CHANGES_REQUESTED: 2,
-        RoadmapState.DRAFT: 3,
-        RoadmapState.APPROVED: 4,
-    }
-    rows.sort(
-        key=lambda r: (
-            order[r.state],
-            -(r.waiting or dt.timedelta()).total_seconds(),
-            r.partner.city,
+    if by_city:
+        rows.sort(key=lambda r: (r.partner.city, r.partner.pk))
+    else:
+        rows.sort(
+            key=lambda r: (
+                QUEUE_ORDER[r.state],
+                -(r.waiting or dt.timedelta()).total_seconds(),
+                r.partner.city,
+            )
         )
-    )
     return rows, deadline
+
+
+# Overviews across cities ------------------------------------------------------------------
+# Each takes the filters a person chose (already checked against the choices offered) and
+# reads through `cities_whose_plans_are_visible_to`, so that the page and its exports show
+# the same rows, and never a city the person may not see.
+
+
+def _cities_shown(*, user, network, city: str) -> QuerySet[Partner]:
+    cities = cities_whose_plans_are_visible_to(user=user, network=network)
+    if city:
+        cities = cities.filter(slug=city)
+    return cities.values("pk")
+
+
+def roadmaps_overview(*, user, network, city: str = "", state: str = "") -> QuerySet[Roadmap]:
+    """Every roadmap shown, by city, with `steps_done` and `steps_total`, the next open step
+    with a due date (`next_step_title`, `next_step_due`), when it was last submitted
+    (`last_submitted_at`) and its last change (`last_change`: a new state or a comment)."""
+    open_steps = (
+        RoadmapStep.objects.filter(roadmap=OuterRef("pk"), due_on__isnull=False)
+        .exclude(status=StepStatus.DONE)
+        .order_by("due_on", "position", "pk")
+    )
+    last_version = RoadmapVersion.objects.filter(roadmap=OuterRef("pk")).order_by("-number")
+    last_comment = RoadmapComment.objects.filter(roadmap=OuterRef("pk")).order_by("-created_at")
+    roadmaps = Roadmap.objects.filter(
+        partner__in=_cities_shown(user=user, network=network, city=city)
+    )
+    if state:
+        roadmaps = roadmaps.filter(state=state)
+    return (
+        roadmaps.select_related("partner__network")
+        .annotate(
+            steps_total=Count("steps"),
+            steps_done=Count("steps", filter=Q(steps__status=StepStatus.DONE)),
+            next_step_title=Subquery(open_steps.values("title")[:1]),
+            next_step_due=Subquery(open_steps.values("due_on")[:1]),
+            last_submitted_at=Subquery(last_version.values("created_at")[:1]),
+            last_change=Greatest("state_since", Subquery(last_comment.values("created_at")[:1])),
+        )
+        .order_by("partner__city", "pk")
+    )
+
+
+def actions_overview(*, user, network, city: str = "", status: str = "") -> QuerySet[PlanAction]:
+    """Every IAP action shown, by city and start; `status` is the status of the plan."""
+    actions = PlanAction.objects.filter(
+        plan__partner__in=_cities_shown(user=user, network=network, city=city)
+    )
+    if status:
+        actions = actions.filter(plan__status=status)
+    return actions.select_related("plan__partner__network").order_by(
+        "plan__partner__city", "starts_on", "pk"
+    )
+
+
+@dataclass
+class CityBudget:
+    city: str
+    slug: str
+    actions: int
+    budget: Decimal
+
+
+@dataclass
+class Budgets:
+    cities: list[CityBudget]
+    actions: int
+    budget: Decimal
+
+
+def budgets_of(*, actions: QuerySet[PlanAction]) -> Budgets:
+    """The estimated budget of `actions` per city and in all, read in one query (an action
+    without a budget counts as nothing)."""
+    rows = (
+        actions.order_by()
+        .values("plan__partner__city", "plan__partner__slug", "plan__partner_id")
+        .annotate(count=Count("pk"), total=Coalesce(Sum("budget"), Decimal(0)))
+        .order_by("plan__partner__city", "plan__partner_id")
+    )
+    cities = [
+        CityBudget(r["plan__partner__city"], r["plan__partner__slug"], r["count"], r["total"])
+        for r in rows
+    ]
+    return Budgets(
+        cities,
+        sum(c.actions for c in cities),
+        sum((c.budget for c in cities), Decimal(0)),
+    )
+
+
+def ssas_overview(*, user, network, city: str = "", status: str = "") -> QuerySet[SmallScaleAction]:
+    """Every Small Scale Action shown, by city and start, with the IAP action it tests."""
+    ssas = SmallScaleAction.objects.filter(
+        partner__in=_cities_shown(user=user, network=network, city=city)
+    )
+    if status:
+        ssas = ssas.filter(status=status)
+    return ssas.select_related("partner__network", "action").order_by(
+        "partner__city", "starts_on", "pk"
+    )
 
 
 def roadmaps_not_submitted(*, network) -> QuerySet[Roadmap]:

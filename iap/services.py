@@ -12,20 +12,19 @@ import difflib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.enums import Role
-from partners.models import Network, Partner, User
-from partners.selectors import city_team, people_with_roles, roadmap_deadline
+from partners.models import Partner, User
+from partners.selectors import city_team, people_with_roles
 from partners.services import notify
 from portal.versioning import save_versioned
 
-from .enums import DeadlineReminderKind, PlanStatus, RoadmapState, SectionKind
+from .enums import PlanStatus, RoadmapState, SectionKind
 from .models import (
     ActionPlan,
-    DeadlineReminder,
     Indicator,
     PlanAction,
     PlanSection,
@@ -38,7 +37,6 @@ from .models import (
     SmallScaleAction,
     SsaFile,
 )
-from .selectors import roadmaps_not_submitted
 
 STEP_FIELDS = ["title", "description", "owner", "starts_on", "due_on", "status", "is_milestone"]
 
@@ -415,88 +413,3 @@ def ssa_file_add(*, user: User, ssa: SmallScaleAction, title: str, file) -> SsaF
     item.full_clean()
     item.save()
     return item
-
-
-# Deadline reminders ------------------------------------------------------------------------
-
-
-def send_deadline_reminders(*, today=None) -> dict:
-    """14 and 3 days before the roadmap deadline, remind each city that has not submitted;
-    after it, tell the coordinators who is late. Each message once (a unique row)."""
-    today = today or timezone.localdate()
-    counts = {"reminded": 0, "late_reports": 0}
-    for network in Network.objects.order_by("pk"):
-        deadline = roadmap_deadline(network=network)
-        if deadline is None:
-            continue
-        pending = list(roadmaps_not_submitted(network=network))
-        if today <= deadline:
-            counts["reminded"] += _remind_cities(
-                network=network, deadline=deadline, today=today, pending=pending
-            )
-        elif pending:
-            counts["late_reports"] += _report_late(
-                network=network, deadline=deadline, pending=pending
-            )
-    return counts
-
-
-def _remind_cities(*, network, deadline, today, pending) -> int:
-    days_left = (deadline - today).days
-    due = [
-        kind
-        for kind, days in ((DeadlineReminderKind.DAYS_14, 14), (DeadlineReminderKind.DAYS_3, 3))
-        if days_left <= days
-    ]
-    if not due:
-        return 0
-    *passed, nearest = due
-    reminded = 0
-    for roadmap in pending:
-        for kind in passed:  # crossed since the last run: recorded, not sent on their own
-            _reminder_recorded(
-                network=network, partner=roadmap.partner, kind=kind, deadline=deadline
-            )
-        # One message, however many thresholds were crossed since the last run: the run
-        # that records the nearest one sends it, so two runs at once never both send.
-        if _reminder_recorded(
-            network=network, partner=roadmap.partner, kind=nearest, deadline=deadline
-        ):
-            notify(
-                recipients=city_team(partner=roadmap.partner),
-                network=network,
-                email=True,
-                url=roadmap.get_absolute_url(),
-                title=_("Your IAP roadmap is due in %(days)d days (%(date)s)")
-                % {"days": days_left, "date": deadline.isoformat()},
-            )
-            reminded += 1
-    return reminded
-
-
-def _report_late(*, network, deadline, pending) -> int:
-    if not _reminder_recorded(
-        network=network, partner=None, kind=DeadlineReminderKind.LATE, deadline=deadline
-    ):
-        return 0
-    notify(
-        recipients=people_with_roles(network=network, roles=[Role.COORDINATOR]),
-        network=network,
-        email=True,
-        url="",
-        title=_("IAP roadmaps late since %(date)s: %(cities)s")
-        % {"date": deadline.isoformat(), "cities": ", ".join(r.partner.city for r in pending)},
-    )
-    return 1
-
-
-def _reminder_recorded(*, network, partner, kind, deadline) -> bool:
-    """Record that this reminder goes out; False if it already went (the unique row)."""
-    try:
-        with transaction.atomic():
-            DeadlineReminder.objects.create(
-                network=network, partner=partner, kind=kind, deadline=deadline
-            )
-    except IntegrityError:
-        return False
-    return True

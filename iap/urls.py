@@ -9,6 +9,25 @@ C = "<slug:city>/"
 urlpatterns = [
     path("", views.ReviewQueueView.as_view(), name="review_queue"),
     path("deadline/", views.DeadlineView.as_view(), name="deadline"),
+    # Across cities (a city named "overview" keeps its own addresses: none is the same).
+    path("overview/roadmaps/", views.RoadmapOverviewView.as_view(), name="overview_roadmaps"),
+    path(
+        "overview/roadmaps.<str:format>",
+        views.RoadmapOverviewExportView.as_view(),
+        name="overview_roadmaps_export",
+    ),
+    path("overview/actions/", views.ActionOverviewView.as_view(), name="overview_actions"),
+    path(
+        "overview/actions.<str:format>",
+        views.ActionOverviewExportView.as_view(),
+        name="overview_actions_export",
+    ),
+    path("overview/ssas/", views.SsaOverviewView.as_view(), name="overview_ssas"),
+    path(
+        "overview/ssas.<str:format>",
+        views.SsaOverviewExportView.as_view(),
+        name="overview_ssas_export",
+    ),
     path(C + "roadmap/", views.RoadmapView.as_view(), name="roadmap"),
     path(
         C + "roadmap/transition/", views.RoadmapTransitionView.as_view(), name="roadmap_transition"

@@ -7,10 +7,12 @@ the Small Scale Action.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -22,6 +24,7 @@ from portal.views import VersionedFormViewMixin
 
 from . import exports, selectors, services
 from .enums import PlanStatus, RoadmapAction
+from .filters import ActionFilter, RoadmapFilter, SsaFilter
 from .forms import (
     ActionForm,
     CommentForm,
@@ -69,15 +72,22 @@ TRANSITIONS = {
 
 
 class ReviewQueueView(NetworkPermissionMixin, TemplateView):
-    permission_required = "iap.view_review_queue"
+    """Every city's roadmap, plan and Small Scale Actions, for whoever sees every city: the
+    reviewers see what waits for them first; the programme officer, who reviews nothing,
+    sees the cities by name."""
+
+    permission_required = "iap.view_all_cities"
     template_name = "iap/review_queue.html"
 
     def get_permission_object(self):
         return self.network
 
     def get_context_data(self, **kwargs):
-        rows, deadline = selectors.review_queue(network=self.network)
-        return super().get_context_data(rows=rows, deadline=deadline, **kwargs)
+        reviews = self.request.user.has_perm("iap.view_review_queue", self.network)
+        rows, deadline = selectors.review_queue(
+            user=self.request.user, network=self.network, by_city=not reviews
+        )
+        return super().get_context_data(rows=rows, deadline=deadline, reviews=reviews, **kwargs)
 
 
 class DeadlineView(NetworkPermissionMixin, FormView):
@@ -514,3 +524,140 @@ class SsaFileDownloadView(SsaMixin, View):
             return FileResponse(item.file.open("rb"), filename=item.filename)
         except FileNotFoundError as exc:
             raise Http404 from exc
+
+
+# Overviews across cities -----------------------------------------------------------------
+
+
+class OverviewMixin(NetworkPermissionMixin):
+    """One overview across the cities, filtered by city and state: its page and its
+    exports read the same rows through the same selector."""
+
+    permission_required = "iap.view_all_cities"
+    #: Set by each overview: its name (`overview`, in its URL names), its heading, its
+    #: filter form, its selector (`select`, a staticmethod), its tables (`sheets`) and the
+    #: name of its files.
+    overview = ""
+    heading = ""
+    filter_class = None
+    file_name = ""
+
+    @property
+    def export_url_name(self):
+        return f"iap:overview_{self.overview}_export"
+
+    def get_permission_object(self):
+        return self.network
+
+    @cached_property
+    def cities(self):
+        return list(
+            selectors.cities_whose_plans_are_visible_to(
+                user=self.request.user, network=self.network
+            ).order_by("city", "pk")
+        )
+
+    @cached_property
+    def filters(self):
+        return self.filter_class(self.request.GET, cities=self.cities)
+
+    def rows(self):
+        return self.select(user=self.request.user, network=self.network, **self.filters.chosen())
+
+    def sheets(self, rows):
+        raise NotImplementedError
+
+
+class OverviewPageView(OverviewMixin, TemplateView):
+    """The page: the filters, one page of rows, links to the exports with the same filters.
+    Filters that are not on the lists are said so, with 400."""
+
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=200 if self.filters.is_valid() else 400)
+
+    def get_context_data(self, **kwargs):
+        page = None
+        if self.filters.is_valid():
+            page = Paginator(self.rows(), self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(filters=self.filters, page=page, **kwargs)
+
+
+class OverviewExportView(OverviewMixin, View):
+    """The rows of the page (all of them, not one page) as CSV or XLSX."""
+
+    def get(self, request, *args, **kwargs):
+        if kwargs["format"] not in ("csv", "xlsx"):
+            raise Http404
+        if not self.filters.is_valid():
+            return HttpResponseBadRequest(
+                gettext("Choose the city and the state from the lists of the overview."),
+                content_type="text/plain; charset=utf-8",
+            )
+        name = f"{self.network.slug}-{self.file_name}"
+        return exports.sheets_download(kwargs["format"], name, self.sheets(self.rows()))
+
+
+class RoadmapOverviewMixin(OverviewMixin):
+    overview = "roadmaps"
+    heading = _("All roadmaps")
+    filter_class = RoadmapFilter
+    select = staticmethod(selectors.roadmaps_overview)
+    file_name = "roadmaps"
+
+    def sheets(self, rows):
+        return [exports.roadmaps_sheet(rows)]
+
+
+class ActionOverviewMixin(OverviewMixin):
+    overview = "actions"
+    heading = _("All IAP actions and budgets")
+    filter_class = ActionFilter
+    select = staticmethod(selectors.actions_overview)
+    file_name = "iap-actions"
+
+    def sheets(self, rows):
+        return exports.actions_sheets(rows, selectors.budgets_of(actions=rows))
+
+
+class SsaOverviewMixin(OverviewMixin):
+    overview = "ssas"
+    heading = _("All Small Scale Actions")
+    filter_class = SsaFilter
+    select = staticmethod(selectors.ssas_overview)
+    file_name = "small-scale-actions"
+
+    def sheets(self, rows):
+        return [exports.ssas_sheet(rows)]
+
+
+class RoadmapOverviewView(RoadmapOverviewMixin, OverviewPageView):
+    template_name = "iap/overview_roadmaps.html"
+
+
+class RoadmapOverviewExportView(RoadmapOverviewMixin, OverviewExportView):
+    pass
+
+
+class ActionOverviewView(ActionOverviewMixin, OverviewPageView):
+    template_name = "iap/overview_actions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page"] is not None:
+            context["budgets"] = selectors.budgets_of(actions=self.rows())
+        return context
+
+
+class ActionOverviewExportView(ActionOverviewMixin, OverviewExportView):
+    pass
+
+
+class SsaOverviewView(SsaOverviewMixin, OverviewPageView):
+    template_name = "iap/overview_ssas.html"
+
+
+class SsaOverviewExportView(SsaOverviewMixin, OverviewExportView):
+    pass

@@ -1,4 +1,6 @@
-"""iCalendar (.ics) files for meetings and calls, for downloads, feeds and e-mails."""
+"""iCalendar (.ics) files for meetings and calls, for downloads, feeds and e-mails; a
+person's feed also carries all-day items other apps offer (`portal.registry.CalendarItem`,
+e.g. the deadlines they owe)."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -8,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from portal.dates import localtime_or_utc
+from portal.registry import CalendarItem
 
 PRODID = "-//CITIES4CSR portal//meetings//EN"
 
@@ -33,6 +36,21 @@ def _event(item, *, cancelled: bool = False) -> Event:
     return event
 
 
+def _day_event(item: CalendarItem) -> Event:
+    """An all-day entry (DTSTART;VALUE=DATE) that keeps no time busy."""
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", item.date)
+    event.add("dtend", item.date + dt.timedelta(days=1))
+    event.add("summary", item.summary)
+    url = f"{settings.SITE_URL}{item.url}"
+    event.add("url", url)
+    event.add("description", "\n\n".join(part for part in (item.description, url) if part))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 def calendar_bytes(items: Iterable, *, method: str = "PUBLISH", name: str = "") -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -41,5 +59,8 @@ def calendar_bytes(items: Iterable, *, method: str = "PUBLISH", name: str = "") 
     if name:
         calendar.add("x-wr-calname", name)
     for item in items:
-        calendar.add_component(_event(item, cancelled=method == "CANCEL"))
+        if isinstance(item, CalendarItem):
+            calendar.add_component(_day_event(item))
+        else:
+            calendar.add_component(_event(item, cancelled=method == "CANCEL"))
     return calendar.to_ical()

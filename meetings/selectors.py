@@ -11,6 +11,7 @@ from partners.models import Partner, User
 from partners.roles import city_ids_in
 from partners.rules import is_network_member, sees_every_city
 from partners.selectors import network_list_for
+from portal.registry import calendar_items
 
 from .models import AgendaItem, Attendance, CalendarFeed, Call, GuestSpeaker, Meeting
 
@@ -130,11 +131,14 @@ def upcoming(*, user, network, limit: int = 5):
 
 
 def events_for_feed(*, user):
-    """Every meeting and call the person may see, in all their networks."""
+    """Every meeting and call the person may see, in all their networks, then the all-day
+    items other apps offer the person (`portal.registry.calendar_items`: the deadlines
+    they owe)."""
     networks = network_list_for(user=user)
     return [
         *meetings_visible_in(user=user, networks=networks),
         *calls_visible_in(user=user, networks=networks),
+        *(item for provider in calendar_items for item in provider(user)),
     ]
 
 

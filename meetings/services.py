@@ -29,6 +29,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -246,7 +247,9 @@ def checkup_round_open(
             count,
         )
         % {"round": title, "n": count},
-        url=first.get_absolute_url() if first else "",
+        url=first.get_absolute_url()
+        if first
+        else reverse("meetings:meeting_list", kwargs={"network_slug": network.slug}),
         network=network,
     )
     return checkup_round

@@ -510,7 +510,7 @@ class CalendarFeedView(View):
             response = ics_response(
                 selectors.events_for_feed(user=user),
                 "cities4csr.ics",
-                name=str(_("CITIES4CSR meetings and calls")),
+                name=str(_("CITIES4CSR meetings, calls and deadlines")),
             )
             return response if scopes == remembered else pagecache.refuse(response)
 
@@ -524,6 +524,8 @@ class CalendarFeedView(View):
 
 
 def feed_scopes(user) -> list[str]:
-    """What a person's feed shows: their own things and their networks'."""
+    """What a person's feed shows: their own things and their networks' (meetings, calls,
+    and the deadlines of `portal.registry.calendar_items`, whose obligations and records
+    belong to the network's scope)."""
     scopes = [pagecache.SITE, pagecache.user_scope(user.pk)]
     return scopes + [pagecache.network_scope(slug) for slug in network_slugs_for(user=user)]

@@ -56,4 +56,9 @@ urlpatterns = [
         views.NotificationMarkReadView.as_view(),
         name="notifications_mark_read",
     ),
+    path(
+        "notifications/<int:pk>/open/",
+        views.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
 ]

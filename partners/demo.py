@@ -5,12 +5,12 @@ Everything is created with get-or-create on natural keys, so loading twice chang
 
 import datetime as dt
 
-from partners.enums import DeadlinePurpose, GroupKind, Phase, Role, Sector
+from partners.enums import GroupKind, ObligationKind, Phase, Role, Sector
 from partners.models import (
     CityGroup,
-    KeyDeadline,
     Membership,
     Network,
+    Obligation,
     Partner,
     Stakeholder,
     UlgMeeting,
@@ -165,9 +165,9 @@ STAGES = [
 ]  # fmt: skip
 
 DEADLINES = [
-    ("IAP roadmaps submitted", dt.date(2020, 12, 31), DeadlinePurpose.IAP_ROADMAP),
-    ("Small Scale Actions planned", dt.date(2021, 6, 30), DeadlinePurpose.OTHER),
-    ("Final Integrated Action Plans", dt.date(2022, 6, 30), DeadlinePurpose.OTHER),
+    ("IAP roadmaps submitted", dt.date(2020, 12, 31), ObligationKind.ROADMAP),
+    ("Small Scale Actions planned", dt.date(2021, 6, 30), ObligationKind.SSAS_PLANNED),
+    ("Final Integrated Action Plans", dt.date(2022, 6, 30), ObligationKind.FINAL_IAP),
 ]
 
 #: (name, organisation, sector) for each city's local group; e-mails follow from the name.
@@ -200,9 +200,9 @@ def load_workplan(network):
             name=name,
             defaults={"phase": phase, "starts_on": starts, "ends_on": ends, "description": what},
         )
-    for title, due, purpose in DEADLINES:
-        KeyDeadline.objects.update_or_create(
-            network=network, title=title, defaults={"due_on": due, "purpose": purpose}
+    for title, due, kind in DEADLINES:
+        Obligation.objects.update_or_create(
+            network=network, title=title, defaults={"due_on": due, "kind": kind}
         )
 
 

@@ -32,16 +32,16 @@ from portal.registry import demo_scale_loaders
 
 from .cache_scopes import bulk_writes
 from .demo import DEMO_PASSWORD
-from .enums import DeadlinePurpose, GroupKind, Phase, Role, Sector
+from .enums import GroupKind, ObligationKind, Phase, Role, Sector
 from .models import (
     CityGroup,
     Invitation,
     InvitationEmail,
-    KeyDeadline,
     Membership,
     Network,
     Notification,
     NotificationEmail,
+    Obligation,
     Partner,
     Stakeholder,
     UlgMeeting,
@@ -505,15 +505,17 @@ def create_workplans(context: dict) -> None:
             for name, phase, first, last, what in STAGES
         ]  # fmt: skip
         deadlines += [
-            KeyDeadline(network=gen.network, title="IAP roadmaps submitted",
-                        due_on=t.roadmap_deadline, purpose=DeadlinePurpose.IAP_ROADMAP),
-            KeyDeadline(network=gen.network, title="Small Scale Actions planned",
-                        due_on=t.day(640)),
-            KeyDeadline(network=gen.network, title="Final Integrated Action Plans",
-                        due_on=t.day(1000)),
+            Obligation(network=gen.network, title="IAP roadmaps submitted",
+                       due_on=t.roadmap_deadline, kind=ObligationKind.ROADMAP),
+            Obligation(network=gen.network, title="Small Scale Actions planned",
+                       due_on=t.day(640), kind=ObligationKind.SSAS_PLANNED, target=2),
+            Obligation(network=gen.network, title="Final Integrated Action Plans",
+                       due_on=t.day(1000), kind=ObligationKind.FINAL_IAP),
+            Obligation(network=gen.network, title="Roadmaps reviewed",
+                       kind=ObligationKind.ROADMAP_REVIEW, within_days=10),
         ]  # fmt: skip
     WorkplanStage.objects.bulk_create(stages, batch_size=BATCH)
-    KeyDeadline.objects.bulk_create(deadlines, batch_size=BATCH)
+    Obligation.objects.bulk_create(deadlines, batch_size=BATCH)
 
 
 def create_local_groups(context: dict) -> None:

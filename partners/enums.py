@@ -46,11 +46,44 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-class DeadlinePurpose(models.TextChoices):
-    """What a key deadline is for; the portal acts on the ones it knows."""
+class ObligationKind(models.TextChoices):
+    """What a network's obligation asks for. Each kind's state per city is computed from the
+    records it names (`progress.states`), never ticked by hand."""
 
-    OTHER = "other", _("Other")
-    IAP_ROADMAP = "iap_roadmap", _("IAP roadmaps submitted")
+    ROADMAP = "iap_roadmap", _("Submit the IAP roadmap")
+    ROADMAP_REVIEW = "roadmap_review", _("Review each submitted roadmap")
+    SSAS_PLANNED = "ssas_planned", _("Plan the Small Scale Actions")
+    ULG_MEETING = "ulg_meeting", _("Hold a ULG meeting")
+    TNM_ATTENDANCE = "tnm_attendance", _("Register attendance for a TNM")
+    FOLLOW_UPS = "follow_ups", _("Finish the check-up call follow-ups")
+    FINAL_IAP = "final_iap", _("Deliver the final IAP")
+    MILESTONE = "other", _("Milestone of the workplan (nobody owes it)")
+
+    @classmethod
+    def owed_by_each_city(cls):
+        return (
+            cls.ROADMAP,
+            cls.SSAS_PLANNED,
+            cls.ULG_MEETING,
+            cls.TNM_ATTENDANCE,
+            cls.FOLLOW_UPS,
+            cls.FINAL_IAP,
+        )
+
+    @classmethod
+    def once_per_network(cls):
+        """Kinds a network has at most one of."""
+        return (cls.ROADMAP, cls.ROADMAP_REVIEW, cls.FINAL_IAP)
+
+
+class ObligationState(models.TextChoices):
+    """Where one city stands on one obligation, in the order a reader scans them."""
+
+    LATE = "late", _("Late")
+    DUE_SOON = "due_soon", _("Due soon")
+    ON_TRACK = "on_track", _("On track")
+    NOT_DUE_YET = "not_due_yet", _("Not due yet")
+    DONE = "done", _("Done")
 
 
 class Phase(models.TextChoices):

@@ -6,12 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DATE, DatesInOrderMixin, VersionedFormMixin
 
-from .enums import DeadlinePurpose, GroupKind, Role
+from .enums import GroupKind, Role
 from .models import (
-    ONE_ROADMAP_DEADLINE,
     CityGroup,
     Invitation,
-    KeyDeadline,
     Membership,
     Network,
     Partner,
@@ -248,49 +246,20 @@ class WorkplanStageForm(DatesInOrderMixin, forms.ModelForm):
         }
 
 
-class KeyDeadlineForm(forms.ModelForm):
-    class Meta:
-        model = KeyDeadline
-        fields = ["title", "due_on", "purpose"]
-        widgets = {"due_on": DATE}
-
-
-class BaseDeadlineFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        roadmap = [
-            form
-            for form in self.forms
-            if form.cleaned_data.get("purpose") == DeadlinePurpose.IAP_ROADMAP
-            and not form.cleaned_data.get("DELETE")
-        ]
-        if len(roadmap) > 1:
-            raise forms.ValidationError(ONE_ROADMAP_DEADLINE)
-
-
 StageFormSet = forms.inlineformset_factory(
     Network, WorkplanStage, form=WorkplanStageForm, extra=1, can_delete=True
-)
-DeadlineFormSet = forms.inlineformset_factory(
-    Network,
-    KeyDeadline,
-    form=KeyDeadlineForm,
-    formset=BaseDeadlineFormSet,
-    extra=1,
-    can_delete=True,
 )
 
 
 class WorkplanForms:
-    """The phase, the stages and the key deadlines of a network, edited on one page."""
+    """The phase and the stages of a network, edited on one page."""
 
     def __init__(self, data=None, *, network):
         self.phase = NetworkPhaseForm(data, instance=network, prefix="network")
         self.stages = StageFormSet(data, instance=network, prefix="stages")
-        self.deadlines = DeadlineFormSet(data, instance=network, prefix="deadlines")
 
     def is_valid(self) -> bool:
-        return all([self.phase.is_valid(), self.stages.is_valid(), self.deadlines.is_valid()])
+        return all([self.phase.is_valid(), self.stages.is_valid()])
 
     def changes(self) -> dict:
         """What to save and what to remove, for `services.workplan_save`."""
@@ -298,9 +267,7 @@ class WorkplanForms:
             "phase": {name: self.phase.cleaned_data[name] for name in self.phase._meta.fields},
             "stages": self.stages.save(commit=False),
             "removed_stages": self.stages.deleted_objects,
-            "deadlines": self.deadlines.save(commit=False),
-            "removed_deadlines": self.deadlines.deleted_objects,
         }
 
     def context(self) -> dict:
-        return {"phase_form": self.phase, "stages": self.stages, "deadlines": self.deadlines}
+        return {"phase_form": self.phase, "stages": self.stages}

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -16,7 +18,15 @@ from portal.outbox import OutboxItem, OutboxStatus
 from portal.validators import plausible_date
 from portal.versioning import Versioned
 
-from .enums import COUNTRIES, DeadlinePurpose, GroupKind, InvitationStatus, Phase, Role, Sector
+from .enums import (
+    COUNTRIES,
+    GroupKind,
+    InvitationStatus,
+    ObligationKind,
+    Phase,
+    Role,
+    Sector,
+)
 
 
 class UserManager(BaseUserManager):
@@ -292,40 +302,124 @@ class WorkplanStage(models.Model):
         return self.name
 
 
-ONE_ROADMAP_DEADLINE = _("The network has one IAP roadmap deadline only.")
+ONE_PER_NETWORK = _("The network has one obligation of this kind only.")
 
 
-class KeyDeadline(models.Model):
-    """A date the whole network works towards, e.g. "IAP roadmaps submitted"."""
+def default_remind_days():
+    return [14, 3]
+
+
+class Obligation(models.Model):
+    """Something each city (or the lead expert) owes the network by a date: submit the
+    roadmap, review a submission within N days, hold a ULG meeting this quarter … The
+    coordinator sets them; where each city stands is computed from the records
+    (`progress.states`). A milestone is owed by nobody: it marks the workplan's timeline."""
 
     network = models.ForeignKey(
-        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="deadlines"
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="obligations"
+    )
+    kind = models.CharField(
+        _("what is owed"),
+        max_length=20,
+        choices=ObligationKind.choices,
+        default=ObligationKind.MILESTONE,
     )
     title = models.CharField(_("title"), max_length=200)
-    due_on = models.DateField(_("due on"), validators=[plausible_date])
-    purpose = models.CharField(
-        _("purpose"),
-        max_length=20,
-        choices=DeadlinePurpose.choices,
-        default=DeadlinePurpose.OTHER,
-        help_text=_("The IAP roadmap deadline drives the review queue and the reminders."),
+    due_on = models.DateField(
+        _("due on"),
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text=_("For reviews, leave empty: each review is due N days after its submission."),
+    )
+    opens_on = models.DateField(
+        _("counts from"),
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text=_("E.g. the first day of the quarter in which a ULG meeting is owed."),
+    )
+    within_days = models.PositiveSmallIntegerField(
+        _("review within (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    target = models.PositiveSmallIntegerField(
+        _("how many"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("For Small Scale Actions: how many each city plans."),
+    )
+    meeting_number = models.PositiveSmallIntegerField(
+        _("TNM number"),
+        null=True,
+        blank=True,
+        help_text=_("For attendance: the transnational meeting it is about."),
+    )
+    remind_days = ArrayField(
+        models.PositiveSmallIntegerField(validators=[MaxValueValidator(365)]),
+        verbose_name=_("remind (days before)"),
+        size=6,
+        default=default_remind_days,
+        blank=True,
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("tell the coordinator after (days late)"),
+        default=7,
+        validators=[MaxValueValidator(365)],
     )
 
     class Meta:
-        verbose_name = _("key deadline")
-        verbose_name_plural = _("key deadlines")
-        ordering = ["network", "due_on", "pk"]
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        ordering = ["network", F("due_on").asc(nulls_first=True), "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["network", "purpose"],
-                condition=~Q(purpose=DeadlinePurpose.OTHER),
-                name="one_deadline_per_purpose",
-                violation_error_message=ONE_ROADMAP_DEADLINE,
+                fields=["network", "kind"],
+                condition=Q(kind__in=ObligationKind.once_per_network()),
+                name="one_obligation_per_kind",
+                violation_error_message=ONE_PER_NETWORK,
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ObligationKind.ROADMAP_REVIEW, within_days__isnull=False)
+                | (~Q(kind=ObligationKind.ROADMAP_REVIEW) & Q(due_on__isnull=False)),
+                name="obligation_has_a_due_date",
+                violation_error_message=_("Give a due date (or, for reviews, the number of days)."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ObligationKind.TNM_ATTENDANCE) | Q(meeting_number__isnull=False),
+                name="attendance_names_its_meeting",
+                violation_error_message=_("Give the number of the TNM."),
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(due_on__isnull=True)
+                | Q(due_on__gte=F("opens_on")),
+                name="obligation_dates_in_order",
+                violation_error_message=_("The due date is before the date it counts from."),
             ),
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if len(set(self.remind_days or [])) != len(self.remind_days or []):
+            raise ValidationError({"remind_days": _("Each number of days once, please.")})
+
+    @property
+    def owed_by_cities(self):
+        return self.kind in ObligationKind.owed_by_each_city()
+
+    @property
+    def is_review(self):
+        return self.kind == ObligationKind.ROADMAP_REVIEW
+
+    @property
+    def is_milestone(self):
+        return self.kind == ObligationKind.MILESTONE
 
 
 class UlgMeeting(models.Model):

@@ -9,14 +9,14 @@ from django.db.models import Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .enums import DeadlinePurpose, Role
+from .enums import ObligationKind, Role
 from .models import (
     CityGroup,
     Invitation,
-    KeyDeadline,
     Membership,
     Network,
     Notification,
+    Obligation,
     Partner,
     Stakeholder,
     UlgMeeting,
@@ -76,6 +76,11 @@ def unread_count(*, user) -> int:
 
 def notifications_for(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("network")
+
+
+def notification_for(*, user, pk: int) -> Notification:
+    """One of the person's own notifications; 404 for anyone else's."""
+    return get_object_or_404(notifications_for(user=user), pk=pk)
 
 
 def partners_with_team(*, network: Network) -> QuerySet[Partner]:
@@ -201,7 +206,7 @@ def people_with_roles(*, network: Network, roles) -> QuerySet[User]:
 def roadmap_deadline(*, network: Network):
     """The date the network's cities submit their IAP roadmaps by, or None."""
     return (
-        KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
+        Obligation.objects.filter(network=network, kind=ObligationKind.ROADMAP)
         .values_list("due_on", flat=True)
         .first()
     )
@@ -210,5 +215,5 @@ def roadmap_deadline(*, network: Network):
 def roadmap_deadline_of(network) -> Subquery:
     """`roadmap_deadline` as an expression, to read it with a row of another table:
     `network` is that row's path to its network, e.g. `OuterRef("partner__network")`."""
-    deadlines = KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
+    deadlines = Obligation.objects.filter(network=network, kind=ObligationKind.ROADMAP)
     return Subquery(deadlines.order_by("due_on", "pk").values("due_on")[:1])

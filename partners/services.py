@@ -26,16 +26,16 @@ from portal import outbox, pagecache
 from portal.outbox import OutboxStatus
 from portal.versioning import save_versioned
 
-from .enums import DeadlinePurpose, Role
+from .enums import ObligationKind, Role
 from .models import (
     CityGroup,
     Invitation,
     InvitationEmail,
-    KeyDeadline,
     Membership,
     Network,
     Notification,
     NotificationEmail,
+    Obligation,
     Partner,
     Stakeholder,
     UlgMeeting,
@@ -93,12 +93,41 @@ def _require(user: User, permission: str, obj) -> None:
 
 def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the person's own notifications read (all of them, or those named)."""
+    if notification_ids is None:
+        return notifications_mark_all_read(user=user)
     _require(user, "partners.read_own_notifications", user)
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_ids is not None:
-        qs = qs.filter(pk__in=list(notification_ids))
-    pagecache.changed([pagecache.user_scope(user.pk)])
-    return qs.update(read_at=timezone.now())
+    qs = Notification.objects.filter(
+        recipient=user, read_at__isnull=True, pk__in=list(notification_ids)
+    )
+    return _mark_read(user=user, unread=qs)
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Every unread notification of the person read at once; how many there were."""
+    _require(user, "partners.read_own_notifications", user)
+    return _mark_read(user=user, unread=Notification.objects.filter(recipient=user))
+
+
+def notification_open(*, user: User, notification: Notification) -> Notification:
+    """The person opens one of their notifications: it is read from now on (once: opening
+    it again keeps the first time)."""
+    _require(user, "partners.read_own_notifications", user)
+    if notification.recipient_id != user.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        now = timezone.now()
+        rows = Notification.objects.filter(pk=notification.pk, recipient=user)
+        if _mark_read(user=user, unread=rows, now=now):
+            notification.read_at = now
+    return notification
+
+
+def _mark_read(*, user: User, unread, now=None) -> int:
+    """`update` sends no signal: the person's pages (their unread count) are bumped here."""
+    count = unread.filter(read_at__isnull=True).update(read_at=now or timezone.now())
+    if count:
+        pagecache.changed([pagecache.user_scope(user.pk)])
+    return count
 
 
 def profile_save(*, user: User, data: dict) -> User:
@@ -360,7 +389,7 @@ def city_group_delete(*, user: User, group: CityGroup) -> None:
     group.delete()
 
 
-# Workplan and key deadlines --------------------------------------------------------------
+# Workplan and the roadmap deadline --------------------------------------------------------------
 
 
 @transaction.atomic
@@ -371,24 +400,22 @@ def workplan_save(
     phase: dict,
     stages: Iterable[WorkplanStage] = (),
     removed_stages: Iterable[WorkplanStage] = (),
-    deadlines: Iterable[KeyDeadline] = (),
-    removed_deadlines: Iterable[KeyDeadline] = (),
 ) -> Network:
-    """The network's phase and theme, its workplan stages and its key deadlines at once."""
+    """The network's phase and theme and its workplan stages at once (the obligations and
+    their deadlines have their own pages, `progress`)."""
     _require(user, "partners.change_workplan", network)
     network = Network.objects.select_for_update().get(pk=network.pk)
     for name, value in phase.items():
         setattr(network, name, value)
     network.full_clean()
     network.save(update_fields=list(phase))
-    for rows, removed in ((stages, removed_stages), (deadlines, removed_deadlines)):
-        for row in removed:
-            if row.network_id == network.pk:
-                row.delete()
-        for row in rows:
-            row.network = network
-            row.full_clean()
-            row.save()
+    for row in removed_stages:
+        if row.network_id == network.pk:
+            row.delete()
+    for row in stages:
+        row.network = network
+        row.full_clean()
+        row.save()
     return network
 
 
@@ -396,13 +423,13 @@ def workplan_save(
 def roadmap_deadline_set(*, user: User, network, due_on) -> None:
     """The one date by which the network's cities submit their IAP roadmaps (None: none)."""
     _require(user, "partners.change_workplan", network)
-    rows = KeyDeadline.objects.filter(network=network, purpose=DeadlinePurpose.IAP_ROADMAP)
+    rows = Obligation.objects.filter(network=network, kind=ObligationKind.ROADMAP)
     if due_on is None:
         rows.delete()
         return
-    KeyDeadline.objects.update_or_create(
+    Obligation.objects.update_or_create(
         network=network,
-        purpose=DeadlinePurpose.IAP_ROADMAP,
+        kind=ObligationKind.ROADMAP,
         defaults={"due_on": due_on},
-        create_defaults={"due_on": due_on, "title": str(DeadlinePurpose.IAP_ROADMAP.label)},
+        create_defaults={"due_on": due_on, "title": str(ObligationKind.ROADMAP.label)},
     )

@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
 
 from portal.panels import render_panels
@@ -40,7 +42,7 @@ class NetworkHomeView(NetworkPermissionMixin, TemplateView):
         return super().get_context_data(
             partners=self.network.partners.all(),
             stages=self.network.stages.all(),
-            deadlines=self.network.deadlines.all(),
+            deadlines=self.network.obligations.all(),
             today=timezone.localdate(),
             my_groups=selectors.city_groups_named(network=self.network, partner_ids=my_cities)
             if my_cities
@@ -51,7 +53,7 @@ class NetworkHomeView(NetworkPermissionMixin, TemplateView):
 
 
 class WorkplanEditView(NetworkPermissionMixin, TemplateView):
-    """The coordinator edits the phase, the workplan stages and the key deadlines."""
+    """The coordinator edits the phase and the workplan stages."""
 
     permission_required = "partners.change_workplan"
     template_name = "partners/workplan_form.html"
@@ -543,16 +545,45 @@ class NotificationListView(OwnAccountMixin, ListView):
 
 
 class NotificationMarkReadView(OwnAccountMixin, View):
+    """Mark all read, or only the notifications named in `notification`."""
+
     permission_required = "partners.read_own_notifications"
     http_method_names = ["post"]
 
     def post(self, request):
         ids = request.POST.getlist("notification")
         try:
-            ids = [int(pk) for pk in ids] or None
+            ids = [int(pk) for pk in ids]
         except ValueError:
-            ids = []
-        count = services.notification_mark_read(user=request.user, notification_ids=ids)
+            ids = [0]  # names none of theirs: nothing is marked
+        if ids:
+            count = services.notification_mark_read(user=request.user, notification_ids=ids)
+        else:
+            count = services.notifications_mark_all_read(user=request.user)
         if count:
-            messages.success(request, _("Marked as read."))
+            message = ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                count,
+            )
+            messages.success(request, message % {"count": count})
+        else:
+            messages.info(request, _("There was nothing unread."))
         return HttpResponseRedirect(reverse("notifications"))
+
+
+class NotificationOpenView(OwnAccountMixin, View):
+    """Opening a notification (a POST: it writes) marks it read and goes to what it is
+    about; only an address of this site is followed, anything else leads to the inbox."""
+
+    permission_required = "partners.read_own_notifications"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        notification = selectors.notification_for(user=request.user, pk=pk)
+        services.notification_open(user=request.user, notification=notification)
+        target = notification.url.strip()
+        local = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return HttpResponseRedirect(target if target and local else reverse("notifications"))

@@ -1,9 +1,12 @@
 """Ordered registries through which apps offer something to an app below them.
 
 An app registers in its AppConfig.ready(), so the app that uses the registry never
-imports the apps that fill it (the network home's panels, the demo data)."""
+imports the apps that fill it (the network home's panels, the demo data, the calendar
+feed's deadlines)."""
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
 class Registry:
@@ -27,3 +30,22 @@ demo_loaders = Registry()
 #: Callables (context, stdout) that add each app's rows to the generated networks of
 #: `load_demo --scale N`; the context is made by `partners.demo_scale.generate`.
 demo_scale_loaders = Registry()
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    """One all-day entry of a person's calendar feed, e.g. a deadline they owe.
+
+    `uid` stays the same for the same thing (a calendar app updates it in place), `url` is
+    the address on this site (a path), `description` plain text."""
+
+    uid: str
+    date: dt.date
+    summary: str
+    description: str
+    url: str
+
+
+#: Callables (user) → iterable of `CalendarItem` that the person's calendar feed carries
+#: beside their meetings and calls.
+calendar_items = Registry()

@@ -103,6 +103,7 @@ FORMS = [
     Form("logout", "city_member_a", (), posts=("next",)),
     Form("profile", "city_member_a", (), shown_on=(("partners:people", ("net",)),)),
     Form("notifications_mark_read", "city_member_a", (), posts=("notification",)),
+    Form("notification_open", "city_member_a", ("notification",), posts=()),
     # Partners
     Form("partners:invitation_accept", "anonymous", ("net", "invitation_token")),
     Form("partners:workplan_edit", "coordinator", shown_on=(("partners:network_home", ("net",)),)),
@@ -231,6 +232,13 @@ def _reset_uid(request):
 
 ARGUMENTS = {
     "net": lambda request: request.getfixturevalue("net").slug,
+    "notification": lambda request: (
+        partner_services.notify(
+            recipients=[request.getfixturevalue("city_member_a")],
+            title="Roadmap approved",
+            url=request.getfixturevalue("net").get_absolute_url(),
+        )[0].pk
+    ),
     "city": lambda request: request.getfixturevalue("city_a").slug,
     "csv": lambda request: "csv",
     "pdf": lambda request: "pdf",

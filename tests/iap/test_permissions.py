@@ -25,9 +25,26 @@ MEMBERS = set(ROLES) - {"anonymous", "outsider", "other_network_coordinator"}
 STAFF = {"coordinator", "lead_partner", "lead_expert"}
 TEAM_A = {"city_member_a", "city_coordinator_a"}
 SEES_A = TEAM_A | STAFF | {"officer"}
+#: Who sees every city (`Role.sees_every_city()`): the IAP page and the overviews.
+ALL_CITIES = STAFF | {"officer"}
+#: Pages of the network as a whole: another of its members gets 403, not 404.
+NETWORK_PAGES = {
+    "iap:review_queue", "iap:deadline", "iap:overview_roadmaps", "iap:overview_roadmaps_export",
+    "iap:overview_actions", "iap:overview_actions_export", "iap:overview_ssas",
+    "iap:overview_ssas_export",
+}  # fmt: skip
 
 PAGES = [
-    ("iap:review_queue", [], STAFF),
+    ("iap:review_queue", [], ALL_CITIES),
+    ("iap:overview_roadmaps", [], ALL_CITIES),
+    ("iap:overview_roadmaps_export", ["csv"], ALL_CITIES),
+    ("iap:overview_roadmaps_export", ["xlsx"], ALL_CITIES),
+    ("iap:overview_actions", [], ALL_CITIES),
+    ("iap:overview_actions_export", ["csv"], ALL_CITIES),
+    ("iap:overview_actions_export", ["xlsx"], ALL_CITIES),
+    ("iap:overview_ssas", [], ALL_CITIES),
+    ("iap:overview_ssas_export", ["csv"], ALL_CITIES),
+    ("iap:overview_ssas_export", ["xlsx"], ALL_CITIES),
     ("iap:deadline", [], {"coordinator"}),  # partners.change_workplan
     ("iap:roadmap", ["a"], SEES_A),
     ("iap:version", ["a", 1], SEES_A),
@@ -103,11 +120,12 @@ def with_version(roadmap_a, city_coordinator_a, in_state):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name, args, allowed", PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(
+    "name, args, allowed", PAGES, ids=[":".join([p[0], *map(str, p[1])]) for p in PAGES]
+)
 def test_pages(request, client_for, net, world, with_version, name, args, allowed, role):
     response = client_for(request.getfixturevalue(role)).get(url(name, args, net, world))
-    network_page = name in ("iap:review_queue", "iap:deadline")
-    check(response, expected(role, allowed, network_page=network_page), role)
+    check(response, expected(role, allowed, network_page=name in NETWORK_PAGES), role)
 
 
 def nothing_changed(roadmap, plan):

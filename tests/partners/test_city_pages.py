@@ -1,10 +1,13 @@
 """City profiles, local groups, pairs and the workplan: what people do on these pages."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from partners.enums import Role
-from partners.models import CityGroup, KeyDeadline, Stakeholder, UlgMeeting, WorkplanStage
+from partners.models import CityGroup, Stakeholder, UlgMeeting, WorkplanStage
+from partners.services import roadmap_deadline_set
 from tests.factories import MembershipFactory, PartnerFactory, UserFactory
 
 
@@ -207,9 +210,6 @@ def workplan_data(stage_starts="2020-05-01", stage_ends="2020-12-15"):
         "stages-TOTAL_FORMS": "1", "stages-INITIAL_FORMS": "0",
         "stages-0-name": "Activation", "stages-0-phase": "activation",
         "stages-0-starts_on": stage_starts, "stages-0-ends_on": stage_ends,
-        "deadlines-TOTAL_FORMS": "1", "deadlines-INITIAL_FORMS": "0",
-        "deadlines-0-title": "IAP roadmaps submitted", "deadlines-0-due_on": "2020-12-31",
-        "deadlines-0-purpose": "iap_roadmap",
     }  # fmt: skip
 
 
@@ -220,44 +220,15 @@ def test_coordinator_edits_the_workplan_timeline_on_the_home_page(
     url = reverse("partners:workplan_edit", args=[net.slug])
     response = client.post(url, workplan_data(stage_ends="2020-04-01"))
     assert "The end cannot be before the start." in response.content.decode()
-    assert not WorkplanStage.objects.exists() and not KeyDeadline.objects.exists()
+    assert not WorkplanStage.objects.exists()
     assert client.post(url, workplan_data()).status_code == 302
+    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
     home = (
         client_for(city_member_a)
         .get(reverse("partners:network_home", args=[net.slug]))
         .content.decode()
     )
-    assert "Activation" in home and "IAP roadmaps submitted" in home and "31 Dec 2020" in home
-
-
-def test_the_workplan_marks_the_one_iap_roadmap_deadline(client_for, net, coordinator):
-    from partners.selectors import roadmap_deadline
-
-    client = client_for(coordinator)
-    url = reverse("partners:workplan_edit", args=[net.slug])
-    form = client.get(url).context["deadlines"].forms[0]
-    assert "purpose" in form.fields
-    assert client.post(url, workplan_data()).status_code == 302
-    assert str(roadmap_deadline(network=net)) == "2020-12-31"
-
-    deadline = KeyDeadline.objects.get()
-    second = {
-        **workplan_data(),
-        "stages-TOTAL_FORMS": "0",
-        "deadlines-TOTAL_FORMS": "2", "deadlines-INITIAL_FORMS": "1",
-        "deadlines-0-id": deadline.pk, "deadlines-0-network": net.pk,
-        "deadlines-1-title": "Roadmaps, again", "deadlines-1-due_on": "2021-01-31",
-        "deadlines-1-purpose": "iap_roadmap",
-    }  # fmt: skip
-    response = client.post(url, second)
-    assert response.status_code == 200
-    assert "The network has one IAP roadmap deadline only." in response.content.decode()
-    assert KeyDeadline.objects.count() == 1
-
-    second["deadlines-1-purpose"] = "other"
-    assert client.post(url, second).status_code == 302
-    assert KeyDeadline.objects.count() == 2
-    assert str(roadmap_deadline(network=net)) == "2020-12-31"
+    assert "Activation" in home and "Submit the IAP roadmap" in home and "31 Dec 2020" in home
 
 
 def grow(net, cities):

@@ -1,18 +1,24 @@
-"""Notifications reach the inbox at once and the mailbox through the outbox after commit.
+"""Notifications reach the inbox at once and the mailbox through the outbox after commit;
+opening one marks it read and leads to the record it is about.
 
 One smoke test runs a real Celery worker; the others drive the outbox sweep themselves.
 """
 
+import ast
+import re
 import threading
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from partners import services
-from partners.models import NotificationEmail
+from partners.models import Notification, NotificationEmail
 from portal import pagecache
 from portal.outbox import MAX_ATTEMPTS, OutboxStatus, send_one, send_pending
 from tests.factories import UserFactory
@@ -187,3 +193,234 @@ def test_every_periodic_job_names_a_registered_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, f"{name}: {entry['task']} is not a task"
+
+
+# Opening a notification, marking all read, and links to the record -----------------------
+
+UNREAD_BADGE = re.compile(r'badge text-bg-light">(\d+)<span class="visually-hidden"> unread')
+
+
+def header_unread_count(html: str) -> int:
+    """The count of unread notifications the menu of every page shows (0: no badge)."""
+    found = UNREAD_BADGE.search(html.split("</nav>")[0])
+    return int(found.group(1)) if found else 0
+
+
+def open_notification(client, notification):
+    return client.post(reverse("notification_open", args=[notification.pk]))
+
+
+def test_opening_a_notification_marks_it_read_and_leads_to_the_record(
+    client_for, city_member_a, city_a
+):
+    [row] = services.notify(
+        recipients=[city_member_a],
+        title="Your city page was updated",
+        url=city_a.get_absolute_url(),
+    )
+    client = client_for(city_member_a)
+    response = open_notification(client, row)
+    assert response.status_code == 302
+    assert response["Location"] == city_a.get_absolute_url()
+    row.refresh_from_db()
+    assert row.is_read
+    assert "Alphaville" in client.get(response["Location"]).content.decode()
+
+
+def test_opening_a_notification_read_before_keeps_when_it_was_read(client_for, city_member_a, net):
+    [row] = services.notify(recipients=[city_member_a], title="Old", url=net.get_absolute_url())
+    client = client_for(city_member_a)
+    open_notification(client, row)
+    row.refresh_from_db()
+    first_read = row.read_at
+    response = open_notification(client, row)
+    assert (response.status_code, response["Location"]) == (302, net.get_absolute_url())
+    row.refresh_from_db()
+    assert row.read_at == first_read
+
+
+def test_another_persons_notification_is_not_found_and_stays_unread(
+    client_for, city_member_a, city_member_b, net
+):
+    [theirs] = services.notify(recipients=[city_member_b], title="B's", url=net.get_absolute_url())
+    response = open_notification(client_for(city_member_a), theirs)
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert not theirs.is_read
+
+
+def test_the_service_refuses_to_open_another_persons_notification(city_member_a, city_member_b):
+    [theirs] = services.notify(recipients=[city_member_b], title="B's", url="/")
+    with pytest.raises(PermissionDenied):
+        services.notification_open(user=city_member_a, notification=theirs)
+    theirs.refresh_from_db()
+    assert not theirs.is_read
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/",
+        "//evil.example/n/testnet/",
+        "http://evil.example/n/testnet/",
+        "javascript:alert(1)",
+        "https:///evil.example/",
+        "/\\evil.example/",
+        "",
+    ],
+)
+def test_an_address_off_the_site_is_not_followed(client_for, city_member_a, url):
+    [row] = services.notify(recipients=[city_member_a], title="Phishing?", url=url)
+    response = open_notification(client_for(city_member_a), row)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications")
+    row.refresh_from_db()
+    assert row.is_read  # opened all the same: it has nothing more to show
+
+
+def test_an_address_of_this_site_with_its_host_is_followed(client_for, city_member_a, net):
+    url = f"http://testserver{net.get_absolute_url()}"
+    [row] = services.notify(recipients=[city_member_a], title="Absolute", url=url)
+    response = open_notification(client_for(city_member_a), row)
+    assert response["Location"] == url
+
+
+def test_an_http_address_is_not_followed_from_an_https_page(client_for, city_member_a, net):
+    [row] = services.notify(
+        recipients=[city_member_a],
+        title="Downgrade",
+        url=f"http://testserver{net.get_absolute_url()}",
+    )
+    response = client_for(city_member_a).post(
+        reverse("notification_open", args=[row.pk]), secure=True
+    )
+    assert response["Location"] == reverse("notifications")
+
+
+def test_a_get_on_the_open_address_changes_nothing(client_for, city_member_a, net):
+    [row] = services.notify(recipients=[city_member_a], title="Look", url=net.get_absolute_url())
+    response = client_for(city_member_a).get(reverse("notification_open", args=[row.pk]))
+    assert response.status_code == 405
+    row.refresh_from_db()
+    assert not row.is_read
+
+
+def test_opening_without_the_csrf_token_is_refused(city_member_a, net):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(city_member_a)
+    [row] = services.notify(recipients=[city_member_a], title="Forged", url=net.get_absolute_url())
+    assert open_notification(client, row).status_code == 403
+    row.refresh_from_db()
+    assert not row.is_read
+
+
+def test_mark_all_read_marks_every_unread_one_of_the_person_and_says_how_many(
+    client_for, city_member_a, city_member_b
+):
+    mine = services.notify(recipients=[city_member_a], title="One")
+    mine += services.notify(recipients=[city_member_a], title="Two")
+    mine += services.notify(recipients=[city_member_a], title="Three")
+    services.notification_mark_read(user=city_member_a, notification_ids=[mine[0].pk])
+    [theirs] = services.notify(recipients=[city_member_b], title="Not A's")
+    client = client_for(city_member_a)
+    inbox = client.get(reverse("notifications")).content.decode()
+    assert "Mark all as read" in inbox
+
+    response = client.post(reverse("notifications_mark_read"), follow=True)
+    html = response.content.decode()
+    assert "2 notifications marked as read." in html
+    assert not Notification.objects.filter(recipient=city_member_a, read_at=None).exists()
+    theirs.refresh_from_db()
+    assert not theirs.is_read
+    assert header_unread_count(html) == 0
+    assert "Mark all as read" not in html  # nothing left to mark
+
+    services.notify(recipients=[city_member_a], title="Four")
+    html = client.post(reverse("notifications_mark_read"), follow=True).content.decode()
+    assert "1 notification marked as read." in html
+    html = client.post(reverse("notifications_mark_read"), follow=True).content.decode()
+    assert "There was nothing unread." in html
+
+
+def test_mark_all_read_service_counts_only_unread_ones(city_member_a):
+    services.notify(recipients=[city_member_a], title="One")
+    services.notify(recipients=[city_member_a], title="Two")
+    assert services.notifications_mark_all_read(user=city_member_a) == 2
+    assert services.notifications_mark_all_read(user=city_member_a) == 0
+
+
+def test_the_inbox_marks_unread_ones_in_words_and_opens_each_through_a_form(
+    client_for, city_member_a, net
+):
+    [read] = services.notify(recipients=[city_member_a], title="Seen before", url="/")
+    services.notification_open(user=city_member_a, notification=read)
+    [unread] = services.notify(
+        recipients=[city_member_a], title="Fresh news", url=net.get_absolute_url()
+    )
+    [external] = services.notify(
+        recipients=[city_member_a], title="Elsewhere", url="https://evil.example/"
+    )
+    html = client_for(city_member_a).get(reverse("notifications")).content.decode()
+    main = html.split('id="main"')[1]
+    assert main.count(">Unread</span>") == 2
+    assert "· Read" in main
+    for row in (read, unread, external):
+        assert f'action="{reverse("notification_open", args=[row.pk])}"' in main
+    assert 'href="https://evil.example/"' not in html
+    assert f'href="{net.get_absolute_url()}"' not in main  # a link would not mark it read
+    assert main.count('name="csrfmiddlewaretoken"') == 4  # three to open, one to mark all
+
+
+def test_a_read_notification_without_an_address_is_plain_text(client_for, city_member_a):
+    [row] = services.notify(recipients=[city_member_a], title="Just so you know")
+    services.notification_open(user=city_member_a, notification=row)
+    html = client_for(city_member_a).get(reverse("notifications")).content.decode()
+    assert reverse("notification_open", args=[row.pk]) not in html
+    assert "<span>Just so you know</span>" in html
+
+
+def test_the_unread_count_in_the_header_drops_after_opening(client_for, city_member_a, net):
+    record = net.get_absolute_url()
+    client = client_for(city_member_a)
+    [first] = services.notify(recipients=[city_member_a], title="First", url=record)
+    services.notify(recipients=[city_member_a], title="Second", url=record)
+    for _ in range(3):  # stored in the page cache, with its count
+        page = client.get(record).content.decode()
+    assert header_unread_count(page) == 2
+
+    response = client.post(reverse("notification_open", args=[first.pk]), follow=True)
+    assert response.redirect_chain == [(record, 302)]
+    assert header_unread_count(response.content.decode()) == 1
+    assert header_unread_count(client.get(reverse("notifications")).content.decode()) == 1
+
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Calls of notify() that pass no address of their record, and why they may (none now).
+NOTIFY_WITHOUT_URL: set[tuple[str, str]] = set()
+
+
+def notify_calls():
+    """(file, enclosing function, call) of every notify() in the apps' code."""
+    for app in sorted(path.parent for path in ROOT.glob("*/apps.py")):
+        for path in sorted(app.rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            for function in ast.walk(tree):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "notify":
+                        yield str(path.relative_to(ROOT)), function.name, node
+
+
+def test_every_notification_links_to_the_record_it_is_about():
+    calls = list(notify_calls())
+    assert calls, "no notify() call found: the check sees nothing"
+    missing = []
+    for path, function, call in calls:
+        url = next((k.value for k in call.keywords if k.arg == "url"), None)
+        empty = url is None or (isinstance(url, ast.Constant) and not url.value)
+        if empty and (path, function) not in NOTIFY_WITHOUT_URL:
+            missing.append(f"{path}:{call.lineno} in {function}()")
+    assert not missing, "notify() without the address of its record:\n" + "\n".join(missing)

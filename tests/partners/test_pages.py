@@ -12,10 +12,10 @@ def test_home_shows_visitors_the_public_page(client, db):
     assert "Log in" in response.content.decode()
 
 
-def test_home_sends_a_member_of_one_network_to_it(client_for, coordinator, net):
+def test_home_sends_a_member_of_one_network_to_their_home_there(client_for, coordinator, net):
     response = client_for(coordinator).get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == net.get_absolute_url()
+    assert response["Location"] == reverse("progress:home", args=[net.slug])
 
 
 def test_home_lists_networks_for_a_person_in_several(client_for, coordinator, other_net):

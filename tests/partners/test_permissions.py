@@ -11,7 +11,10 @@ import pytest
 from django.urls import reverse
 
 from partners.enums import InvitationStatus
-from partners.models import CityGroup, Invitation, InvitationEmail, Membership
+from partners.models import CityGroup, Invitation, InvitationEmail, Membership, Notification
+from partners.services import notify
+from tests.conftest import ROLE_FIXTURES
+from tests.factories import UserFactory
 
 ROLES = [
     "anonymous", "outsider", "other_network_coordinator", "city_member_a", "city_member_b",
@@ -65,7 +68,15 @@ ACTIONS = [
     Page("partners:city_group_delete", ("group",), {"coordinator"}),
     Page("partners:membership_remove", ("membership",), {"coordinator"}),
 ]
-COVERED_URL_NAMES = {page.name for page in PAGES + ACTIONS} | {"partners:invitation_accept"}
+#: The person's own inbox (under /accounts/, no network in the address): every person
+#: logged in uses their own; another person's notification is a 404 for everyone.
+INBOX_PAGES = ["notifications"]
+INBOX_ACTIONS = ["notifications_mark_read", "notification_open"]
+COVERED_URL_NAMES = (
+    {page.name for page in PAGES + ACTIONS}
+    | {"partners:invitation_accept"}
+    | {*INBOX_PAGES, *INBOX_ACTIONS}
+)
 
 
 @pytest.fixture
@@ -135,6 +146,62 @@ def test_action(request, client_for, net, world, role, page):
     assert InvitationEmail.objects.count() == 1
     assert CityGroup.objects.count() == 1
     assert Membership.objects.filter(pk=world["membership"]).exists()
+
+
+def test_the_inbox_table_names_every_address_of_the_inbox():
+    from tests.test_url_coverage import url_names
+
+    assert {*INBOX_PAGES, *INBOX_ACTIONS} == {
+        name for name in url_names() if name.startswith("notification")
+    }
+
+
+@pytest.fixture
+def notifications_of(net):
+    """Each person's own notification about the network, and one of somebody else."""
+
+    def make(user):
+        mine = notify(recipients=[user], title="Yours", url=net.get_absolute_url()) if user else []
+        [theirs] = notify(
+            recipients=[UserFactory(email="someone.else@example.org")],
+            title="Theirs",
+            url=net.get_absolute_url(),
+        )
+        return (mine[0] if mine else None), theirs
+
+    return make
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+def test_inbox(request, client_for, notifications_of, role):
+    user = request.getfixturevalue(role)
+    mine, theirs = notifications_of(user)
+    client = client_for(user)
+    for name in INBOX_PAGES:
+        response = client.get(reverse(name))
+        assert_status(response, "login" if user is None else 200)
+        assert b"Theirs" not in response.content
+    response = client.post(reverse("notifications_mark_read"))
+    if user is None:
+        assert_status(response, "login")
+    else:
+        assert (response.status_code, response["Location"]) == (302, reverse("notifications"))
+        assert Notification.objects.filter(pk=mine.pk, read_at__isnull=False).exists()
+    assert Notification.objects.filter(pk=theirs.pk, read_at=None).exists()
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+def test_opening_a_notification(request, client_for, net, notifications_of, role):
+    user = request.getfixturevalue(role)
+    mine, theirs = notifications_of(user)
+    client = client_for(user)
+    response = client.post(reverse("notification_open", args=[theirs.pk]))
+    assert_status(response, "login" if user is None else 404)
+    assert Notification.objects.filter(pk=theirs.pk, read_at=None).exists()
+    if mine is not None:
+        response = client.post(reverse("notification_open", args=[mine.pk]))
+        assert (response.status_code, response["Location"]) == (302, net.get_absolute_url())
+        assert Notification.objects.filter(pk=mine.pk, read_at__isnull=False).exists()
 
 
 def test_get_on_an_action_is_not_allowed(client_for, net, world, coordinator):

@@ -1,0 +1,188 @@
+"""What changes obligations, and the reminders that follow from where each city stands."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from partners.enums import ObligationState, Role
+from partners.models import Network, Obligation, User
+from partners.selectors import city_team, people_with_roles
+from partners.services import notify
+
+from . import states
+from .enums import ReminderStage
+from .models import ReminderSent
+
+# The coordinator sets the network's obligations ------------------------------------------
+
+
+def _require_coordinator(user, network):
+    if not user.has_perm("progress.change_obligations", network):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def obligation_save(*, user: User, network: Network, obligation: Obligation) -> Obligation:
+    """Create or change one obligation of the network (validated, constraints included)."""
+    _require_coordinator(user, network)
+    if obligation.pk and obligation.network_id != network.pk:
+        raise PermissionDenied
+    obligation.network = network
+    obligation.remind_days = sorted(set(obligation.remind_days or []), reverse=True)
+    obligation.full_clean()
+    obligation.save()
+    return obligation
+
+
+@transaction.atomic
+def obligation_remove(*, user: User, obligation: Obligation) -> None:
+    _require_coordinator(user, obligation.network)
+    obligation.delete()
+
+
+# Reminders -------------------------------------------------------------------------------
+
+
+def send_obligation_reminders(*, today: dt.date | None = None) -> dict:
+    """Remind whoever still owes something, at the offsets each obligation sets; tell the
+    one who owes it when it is late; tell the coordinator after the grace period.
+
+    Only the nearest offset crossed is sent, so a city that was not reminded 14 days
+    before (the obligation was set later) gets one message, not two. Each message goes
+    once: its `ReminderSent` row and the notification are written in one transaction,
+    and the row's unique constraint refuses a second one.
+    """
+    today = today or timezone.localdate()
+    counts = dict.fromkeys(ReminderStage.values, 0)
+    for network in Network.objects.order_by("pk"):
+        grid = states.matrix(network=network, today=today)
+        escalations: dict[Obligation, list[states.Standing]] = {}
+        for cell in grid.all():
+            if cell.due_on is None or cell.state in (
+                ObligationState.DONE,
+                ObligationState.NOT_DUE_YET,
+            ):
+                continue
+            days_left = (cell.due_on - today).days
+            if cell.state == ObligationState.LATE:
+                counts[ReminderStage.LATE] += _send(cell, ReminderStage.LATE, 0)
+                if -days_left >= cell.obligation.grace_days:
+                    escalations.setdefault(cell.obligation, []).append(cell)
+                continue
+            crossed = [days for days in cell.obligation.remind_days if days_left <= days]
+            if crossed:
+                counts[ReminderStage.BEFORE] += _send(cell, ReminderStage.BEFORE, min(crossed))
+        for obligation, cells in escalations.items():
+            counts[ReminderStage.ESCALATED] += _escalate(obligation, cells)
+    return counts
+
+
+def owers(cell: states.Standing, stage: str) -> list[User]:
+    """Who gets the message: the city team before the date, its city coordinator once late
+    (the team when it has none); for reviews, the lead expert."""
+    if cell.obligation.is_review:
+        return list(
+            people_with_roles(network=cell.partner.network, roles=[Role.LEAD_EXPERT]).order_by("pk")
+        )
+    team = city_team(partner=cell.partner).order_by("pk")
+    if stage == ReminderStage.LATE:
+        coordinators = list(team.filter(memberships__role=Role.CITY_COORDINATOR))
+        if coordinators:
+            return coordinators
+    return list(team)
+
+
+def _message(cell: states.Standing, stage: str) -> str:
+    values = {
+        "what": cell.obligation.title,
+        "city": cell.partner.city,
+        "date": formats.date_format(cell.due_on, "DATE_FORMAT"),
+        "days": abs((cell.due_on - timezone.localdate()).days),
+    }
+    if cell.obligation.is_review:
+        if stage == ReminderStage.BEFORE:
+            return _("%(what)s: the review of %(city)s's roadmap is due on %(date)s") % values
+        return _("%(what)s: the review of %(city)s's roadmap was due on %(date)s") % values
+    if stage == ReminderStage.BEFORE:
+        return _("%(what)s: due on %(date)s") % values
+    return _("%(what)s: late since %(date)s") % values
+
+
+def _send(cell: states.Standing, stage: str, days_before: int) -> int:
+    recipients = owers(cell, stage)
+    title = _message(cell, stage)
+    try:
+        with transaction.atomic():
+            row = ReminderSent.objects.create(
+                obligation=cell.obligation,
+                partner=cell.partner,
+                stage=stage,
+                days_before=days_before,
+                due_on=cell.due_on,
+                title=title[:300],
+                recipient_names=", ".join(f"{u} <{u.email}>" for u in recipients),
+            )
+            row.recipients.set(recipients)
+            notify(
+                recipients=recipients,
+                network=cell.partner.network,
+                email=True,
+                url=cell.url,
+                title=title,
+                body=cell.detail,
+            )
+    except IntegrityError:
+        return 0  # sent already, by this run's twin or an earlier one
+    return 1
+
+
+def _escalate(obligation: Obligation, cells: list[states.Standing]) -> int:
+    """Tell the network's coordinators, in one message, which cities are past the grace
+    period; each city once per due date."""
+    network = obligation.network
+    recipients = list(people_with_roles(network=network, roles=[Role.COORDINATOR]).order_by("pk"))
+    names = ", ".join(f"{u} <{u.email}>" for u in recipients)
+    new = []
+    with transaction.atomic():
+        for cell in cells:
+            title = _("%(what)s: %(city)s is %(days)s late") % {
+                "what": obligation.title,
+                "city": cell.partner.city,
+                "days": ngettext("%(n)d day", "%(n)d days", cell.days_late) % {"n": cell.days_late},
+            }
+            try:
+                with transaction.atomic():
+                    row = ReminderSent.objects.create(
+                        obligation=obligation,
+                        partner=cell.partner,
+                        stage=ReminderStage.ESCALATED,
+                        days_before=0,
+                        due_on=cell.due_on,
+                        title=title[:300],
+                        recipient_names=names,
+                    )
+            except IntegrityError:
+                continue
+            row.recipients.set(recipients)
+            new.append(cell)
+        if new:
+            cities = ", ".join(cell.partner.city for cell in new)
+            notify(
+                recipients=recipients,
+                network=network,
+                email=True,
+                url=reverse("progress:matrix", args=[network.slug]),
+                title=ngettext(
+                    "%(what)s: %(count)d city is late: %(cities)s",
+                    "%(what)s: %(count)d cities are late: %(cities)s",
+                    len(new),
+                )
+                % {"what": obligation.title, "count": len(new), "cities": cities},
+                body="\n".join(f"{cell.partner.city}: {cell.detail}" for cell in new),
+            )
+    return len(new)

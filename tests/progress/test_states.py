@@ -1,0 +1,251 @@
+"""Where each city stands: every obligation kind in every state it can be in, computed
+from records built here, never ticked by hand."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from iap import services as iap_services
+from iap.enums import PlanStatus, SsaStatus
+from iap.models import Roadmap, RoadmapTransition, SmallScaleAction
+from meetings.enums import CallKind
+from meetings.models import Attendance, Call, FollowUp, Meeting
+from partners.enums import ObligationKind
+from partners.enums import ObligationState as S
+from partners.models import Obligation, UlgMeeting
+from progress import states
+from tests.factories import PartnerFactory
+
+TODAY = dt.date(2021, 3, 15)
+
+
+def at(day: dt.date, hour=10):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def obligation(net, kind, **fields):
+    fields.setdefault("title", str(ObligationKind(kind).label))
+    if kind != ObligationKind.ROADMAP_REVIEW:
+        fields.setdefault("due_on", TODAY + dt.timedelta(days=30))
+    return Obligation.objects.create(network=net, kind=kind, **fields)
+
+
+@pytest.fixture(autouse=True)
+def roadmaps_with_a_step(city_a, city_b):
+    """A roadmap is submitted with at least one step."""
+    for city in (city_a, city_b):
+        city.roadmap.steps.create(position=1, title="Set up the ULG")
+
+
+def state(net, ob, city, today=TODAY):
+    return states.matrix(network=net, today=today).cells[(ob.pk, city.pk)]
+
+
+@pytest.mark.parametrize(
+    "days_left, opens_in, want",
+    [
+        (30, None, S.ON_TRACK),
+        (15, None, S.ON_TRACK),
+        (14, None, S.DUE_SOON),
+        (0, None, S.DUE_SOON),
+        (-1, None, S.LATE),
+        (30, 5, S.NOT_DUE_YET),
+        (30, 0, S.ON_TRACK),
+    ],
+)
+def test_state_from_the_date_alone(days_left, opens_in, want):
+    opens_on = TODAY + dt.timedelta(days=opens_in) if opens_in is not None else None
+    got = states.state_by_date(
+        due_on=TODAY + dt.timedelta(days=days_left), today=TODAY, opens_on=opens_on
+    )
+    assert got == want
+
+
+def test_roadmap_submitted_is_done_and_not_submitted_follows_the_date(
+    net, city_a, city_b, city_coordinator_a
+):
+    ob = obligation(net, ObligationKind.ROADMAP, due_on=TODAY + dt.timedelta(days=3))
+    iap_services.roadmap_submit(user=city_coordinator_a, roadmap=city_a.roadmap)
+    assert state(net, ob, city_a).state == S.DONE
+    assert "Submitted on" in state(net, ob, city_a).detail
+    assert state(net, ob, city_b).state == S.DUE_SOON
+    late = state(net, ob, city_b, today=TODAY + dt.timedelta(days=10))
+    assert late.state == S.LATE and late.days_late == 7
+    assert late.url == f"/n/{net.slug}/iap/{city_b.slug}/roadmap/"
+
+
+def submitted_days_ago(roadmap, days, user):
+    iap_services.roadmap_submit(user=user, roadmap=roadmap)
+    moment = at(TODAY - dt.timedelta(days=days))
+    RoadmapTransition.objects.filter(roadmap=roadmap).update(at=moment)
+    Roadmap.objects.filter(pk=roadmap.pk).update(state_since=moment, submitted_at=moment)
+
+
+@pytest.mark.parametrize(
+    "waited, want", [(1, S.ON_TRACK), (6, S.ON_TRACK), (7, S.DUE_SOON), (10, S.DUE_SOON),
+                     (11, S.LATE)],
+)  # fmt: skip
+def test_a_review_is_due_within_the_days_after_each_submission(
+    net, city_a, city_coordinator_a, waited, want
+):
+    ob = obligation(net, ObligationKind.ROADMAP_REVIEW, within_days=10)
+    submitted_days_ago(city_a.roadmap, waited, city_coordinator_a)
+    cell = state(net, ob, city_a)
+    assert cell.state == want
+    assert cell.due_on == TODAY - dt.timedelta(days=waited) + dt.timedelta(days=10)
+    assert f"{waited} day" in cell.detail
+
+
+def test_a_review_is_not_due_before_a_submission_and_done_once_decided(
+    net, city_a, city_b, city_coordinator_a, lead_expert
+):
+    ob = obligation(net, ObligationKind.ROADMAP_REVIEW, within_days=10)
+    assert state(net, ob, city_b).state == S.NOT_DUE_YET
+    submitted_days_ago(city_a.roadmap, 20, city_coordinator_a)
+    assert state(net, ob, city_a).state == S.LATE
+    roadmap = Roadmap.objects.get(pk=city_a.roadmap.pk)
+    iap_services.roadmap_start_review(user=lead_expert, roadmap=roadmap)
+    assert state(net, ob, city_a).state == S.LATE  # started is not decided
+    iap_services.roadmap_request_changes(user=lead_expert, roadmap=roadmap, comment="Dates")
+    decided = state(net, ob, city_a)
+    assert decided.state == S.DONE and "Changes requested" in decided.detail
+
+
+def test_a_new_submission_is_a_new_review_with_its_own_date(
+    net, city_a, city_coordinator_a, lead_expert
+):
+    ob = obligation(net, ObligationKind.ROADMAP_REVIEW, within_days=10)
+    submitted_days_ago(city_a.roadmap, 30, city_coordinator_a)
+    roadmap = Roadmap.objects.get(pk=city_a.roadmap.pk)
+    iap_services.roadmap_start_review(user=lead_expert, roadmap=roadmap)
+    iap_services.roadmap_request_changes(user=lead_expert, roadmap=roadmap, comment="Dates")
+    iap_services.roadmap_submit(user=city_coordinator_a, roadmap=roadmap)  # today, for real
+    cell = states.matrix(network=net).cells[(ob.pk, city_a.pk)]
+    assert cell.state == S.ON_TRACK
+    assert cell.due_on == timezone.localdate() + dt.timedelta(days=10)
+
+
+def test_small_scale_actions_count_once_beyond_the_idea(net, city_a, city_b):
+    ob = obligation(net, ObligationKind.SSAS_PLANNED, target=2, due_on=TODAY - dt.timedelta(1))
+    SmallScaleAction.objects.create(partner=city_a, title="Trees", status=SsaStatus.PLANNED)
+    SmallScaleAction.objects.create(partner=city_a, title="Une", status=SsaStatus.EVALUATED)
+    SmallScaleAction.objects.create(partner=city_b, title="Sketch", status=SsaStatus.IDEA)
+    SmallScaleAction.objects.create(partner=city_b, title="Run", status=SsaStatus.RUNNING)
+    done, late = state(net, ob, city_a), state(net, ob, city_b)
+    assert (done.state, done.detail) == (S.DONE, "2 of 2 planned")
+    assert (late.state, late.detail) == (S.LATE, "1 of 2 planned")
+
+
+def test_a_ulg_meeting_counts_only_when_held_in_the_period(net, city_a, city_b):
+    ob = obligation(
+        net, ObligationKind.ULG_MEETING, opens_on=dt.date(2021, 1, 1), due_on=dt.date(2021, 3, 31)
+    )
+    UlgMeeting.objects.create(partner=city_a, held_on=dt.date(2021, 2, 10), topic="CSR pact")
+    UlgMeeting.objects.create(partner=city_b, held_on=dt.date(2020, 12, 20), topic="Before")
+    UlgMeeting.objects.create(partner=city_b, held_on=dt.date(2021, 3, 20), topic="Planned")
+    assert state(net, ob, city_a).state == S.DONE
+    assert state(net, ob, city_b).state == S.ON_TRACK  # neither the old nor the future one
+    assert state(net, ob, city_b, today=dt.date(2020, 12, 31)).state == S.NOT_DUE_YET
+    assert state(net, ob, city_b, today=dt.date(2021, 4, 1)).state == S.DONE  # held 20 March
+
+
+def test_attendance_counts_the_citys_registrations_for_that_tnm(net, city_a, city_b, city_member_a):
+    meeting = Meeting.objects.create(
+        network=net, number=6, title="TNM #6", starts_at=at(TODAY + dt.timedelta(21)),
+        ends_at=at(TODAY + dt.timedelta(21), 16),
+    )  # fmt: skip
+    other = Meeting.objects.create(
+        network=net, number=5, title="TNM #5", starts_at=at(TODAY - dt.timedelta(30)),
+        ends_at=at(TODAY - dt.timedelta(30), 16),
+    )  # fmt: skip
+    ob = obligation(
+        net, ObligationKind.TNM_ATTENDANCE, meeting_number=6, due_on=TODAY + dt.timedelta(14)
+    )
+    Attendance.objects.create(meeting=meeting, partner=city_a, user=city_member_a)
+    Attendance.objects.create(meeting=other, partner=city_b, user=city_member_a)
+    assert state(net, ob, city_a).state == S.DONE
+    cell = state(net, ob, city_b)
+    assert cell.state == S.DUE_SOON  # TNM #5 does not count
+    assert cell.url == f"/n/{net.slug}/meetings/6/"
+
+
+def checkup(net, city, day):
+    call = Call.objects.create(
+        network=net, kind=CallKind.CHECKUP, title=f"Check-up {city.city}", starts_at=at(day),
+        ends_at=at(day, 11),
+    )  # fmt: skip
+    call.cities.add(city)
+    return call
+
+
+def test_follow_ups_are_done_when_all_are_and_late_when_one_is_past_its_date(net, city_a, city_b):
+    ob = obligation(
+        net, ObligationKind.FOLLOW_UPS, opens_on=dt.date(2021, 3, 1), due_on=dt.date(2021, 4, 30)
+    )
+    call_a = checkup(net, city_a, dt.date(2021, 3, 2))
+    FollowUp.objects.create(call=call_a, task="Send the ULG list", done=True)
+    call_b = checkup(net, city_b, dt.date(2021, 3, 3))
+    FollowUp.objects.create(call=call_b, task="Budget table", due_on=dt.date(2021, 3, 31))
+    late = FollowUp.objects.create(call=call_b, task="Dates", due_on=dt.date(2021, 3, 10))
+    earlier = checkup(net, city_a, dt.date(2020, 12, 2))  # before the period: not counted
+    FollowUp.objects.create(call=earlier, task="Old", due_on=dt.date(2020, 12, 20))
+
+    done = state(net, ob, city_a)
+    assert (done.state, done.detail) == (S.DONE, "1 of 1 done")
+    behind = state(net, ob, city_b)
+    assert behind.state == S.LATE  # one is past its own date, the obligation is not yet
+    assert behind.detail == "0 of 2 done"
+    assert behind.url == f"/n/{net.slug}/meetings/calls/{call_b.pk}/"
+    FollowUp.objects.filter(pk=late.pk).update(done=True)
+    assert state(net, ob, city_b).state == S.ON_TRACK
+
+
+def test_no_follow_ups_is_nothing_to_do(net, city_a):
+    ob = obligation(net, ObligationKind.FOLLOW_UPS)
+    cell = state(net, ob, city_a)
+    assert (cell.state, cell.detail) == (S.DONE, "No follow-ups to do")
+
+
+def test_the_final_iap_is_done_when_the_plan_is_final(net, city_a, city_b, city_member_a):
+    ob = obligation(net, ObligationKind.FINAL_IAP, due_on=TODAY + dt.timedelta(days=200))
+    iap_services.plan_status_set(
+        user=city_member_a, plan=city_a.action_plan, status=PlanStatus.FINAL
+    )
+    assert state(net, ob, city_a).state == S.DONE
+    assert state(net, ob, city_b).state == S.ON_TRACK
+
+
+def test_milestones_are_owed_by_nobody(net, city_a):
+    milestone = obligation(net, ObligationKind.MILESTONE)
+    grid = states.matrix(network=net, today=TODAY)
+    assert grid.milestones == [milestone] and grid.obligations == []
+
+
+def test_the_matrix_costs_two_queries_whatever_the_obligations_and_cities(net, city_a, city_b):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            states.matrix(network=net, today=TODAY).all()
+        return len(captured.captured_queries)
+
+    obligation(net, ObligationKind.ROADMAP)
+    small = queries()
+    for kind in ObligationKind.owed_by_each_city():
+        if kind not in ObligationKind.once_per_network():
+            obligation(net, kind, meeting_number=1, opens_on=TODAY - dt.timedelta(10))
+    obligation(net, ObligationKind.ROADMAP_REVIEW, within_days=5)
+    for _ in range(5):
+        PartnerFactory(network=net)
+    assert small == queries() == 2
+
+
+def test_the_database_refuses_a_second_roadmap_obligation_and_a_review_without_days(net):
+    obligation(net, ObligationKind.ROADMAP)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        obligation(net, ObligationKind.ROADMAP)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Obligation.objects.create(network=net, kind=ObligationKind.ROADMAP_REVIEW, title="R")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        obligation(net, ObligationKind.TNM_ATTENDANCE)  # which TNM?
