@@ -1,12 +1,15 @@
-"""Demo roadmaps (each city at another point of the review), IAP drafts and SSAs."""
+"""Demo roadmaps (their real review of 2020–21, and the open work dated from the day the
+demo is loaded), IAP drafts and Small Scale Actions."""
 
 import datetime as dt
 from decimal import Decimal
 
-from partners.models import Stakeholder
+from partners.demo_scale import sent_at
+from partners.models import Notification, NotificationEmail, Stakeholder
 
 from . import services
 from .enums import RoadmapState, SectionKind, SsaStatus, StepStatus
+from .models import Roadmap, RoadmapComment, RoadmapTransition, RoadmapVersion
 
 STEPS = [
     (
@@ -51,110 +54,281 @@ STEPS = [
     ),
 ]
 
-#: The state each demo city's roadmap is left in.
-STATES = {
-    "milan": RoadmapState.APPROVED,
-    "sofia": RoadmapState.CHANGES_REQUESTED,
-    "vratsa": RoadmapState.SUBMITTED,
-    "kekava": RoadmapState.IN_REVIEW,
-    "rijeka": RoadmapState.DRAFT,
-    "guimaraes": RoadmapState.APPROVED,
-    "molina-de-segura": RoadmapState.CHANGES_REQUESTED,
-    "budaors": RoadmapState.SUBMITTED,
-    "bratislava": RoadmapState.APPROVED,
-    "nantes": RoadmapState.DRAFT,
+UTC = dt.UTC
+
+#: The steps a city adds when the lead expert asks for changes.
+ULG_STEP = (
+    "ULG meetings on the objectives and the Small Scale Actions",
+    "ULG coordinator",
+    (2021, 2, 1),
+    (2021, 6, 30),
+    StepStatus.IN_PROGRESS,
+    True,
+)
+SSA_STEP = (
+    "First Small Scale Action with local companies",
+    "City team",
+    (2021, 9, 1),
+    (2021, 11, 30),
+    StepStatus.NOT_STARTED,
+    True,
+)
+
+FIRST = "Our roadmap, discussed with the ULG."
+AGAIN = "Revised with the ULG as asked."
+ASK_ULG = "Say which stakeholders take part and when the ULG meets on this."
+CHANGES = "Add the ULG meetings and a milestone for the SSAs."
+ASK_SSA = "Give the Small Scale Actions dates and a budget."
+CHANGES_SSA = "Nearly there: the Small Scale Actions need a milestone of their own."
+APPROVED = "Clear steps and owners. Approved."
+
+
+def on(*day, hour=10, minute=0):
+    """A moment of the network's real 2020–21 history."""
+    return dt.datetime(*day, hour, minute, tzinfo=UTC)
+
+
+def ago(days, hour=10, minute=0):
+    """A moment `days` before the day the demo is loaded (resolved by `when`)."""
+    return ("ago", days, hour, minute)
+
+
+def submit(at, comment=FIRST):
+    return ("submit", at, comment)
+
+
+def review(at):
+    return ("review", at)
+
+
+def comment(at, step, body):
+    return ("comment", at, step, body)
+
+
+def changes(at, body=CHANGES, *, step=STEPS[1][0], ask=ASK_ULG):
+    """The lead expert comments on a step, then asks for changes half an hour later."""
+    return [comment(at, step, ask), ("changes", at + dt.timedelta(minutes=30), body)]
+
+
+def add_step(at, step=ULG_STEP):
+    return ("add_step", at, step)
+
+
+def approve(at, body=APPROVED):
+    return ("approve", at, body)
+
+
+#: Each city's roadmap as it went: every city submitted at the end of December 2020 and the
+#: lead expert reviewed them from January 2021; most were approved over 2021. Two have
+#: their open work now: Vratsa resubmitted 3 days ago and waits for review; the lead
+#: expert asked Sofia for changes a few days ago, with 2 comments to address.
+HISTORIES = {
+    "milan": [submit(on(2020, 12, 21)), review(on(2021, 1, 11)), approve(on(2021, 1, 14))],
+    "guimaraes": [
+        submit(on(2020, 12, 22)), review(on(2021, 1, 11, hour=14)),
+        comment(on(2021, 1, 19), STEPS[2][0], "Guimarães une could be your first SSA."),
+        approve(on(2021, 1, 20)),
+    ],
+    "bratislava": [submit(on(2020, 12, 23)), review(on(2021, 1, 12)), approve(on(2021, 1, 25))],
+    "budaors": [
+        submit(on(2020, 12, 28)), review(on(2021, 1, 12, hour=14)), *changes(on(2021, 1, 15)),
+        add_step(on(2021, 2, 1)), submit(on(2021, 2, 8), AGAIN), review(on(2021, 2, 10)),
+        approve(on(2021, 2, 19)),
+    ],
+    "kekava": [
+        submit(on(2020, 12, 29)), review(on(2021, 1, 13)), *changes(on(2021, 1, 18)),
+        add_step(on(2021, 2, 20)), submit(on(2021, 3, 1), AGAIN), review(on(2021, 3, 3)),
+        approve(on(2021, 3, 15)),
+    ],
+    "molina-de-segura": [
+        submit(on(2020, 12, 30)), review(on(2021, 1, 13, hour=14)), *changes(on(2021, 1, 19)),
+        add_step(on(2021, 4, 1)), submit(on(2021, 4, 12), AGAIN), review(on(2021, 4, 14)),
+        approve(on(2021, 5, 3)),
+    ],
+    "rijeka": [
+        submit(on(2020, 12, 30, hour=14)), review(on(2021, 1, 14)), *changes(on(2021, 1, 20)),
+        add_step(on(2021, 5, 25)), submit(on(2021, 6, 7), AGAIN), review(on(2021, 6, 9)),
+        *changes(on(2021, 6, 15), CHANGES_SSA, step=STEPS[2][0], ask=ASK_SSA),
+        add_step(on(2021, 8, 30), SSA_STEP), submit(on(2021, 9, 6), AGAIN),
+        review(on(2021, 9, 8)), approve(on(2021, 9, 20)),
+    ],
+    "nantes": [
+        submit(on(2020, 12, 31)), review(on(2021, 1, 14, hour=14)), *changes(on(2021, 1, 21)),
+        add_step(on(2021, 9, 27)), submit(on(2021, 10, 4), AGAIN), review(on(2021, 10, 6)),
+        approve(on(2021, 10, 18)),
+    ],
+    "vratsa": [
+        submit(on(2020, 12, 29, hour=14)), review(on(2021, 1, 12, hour=16)),
+        *changes(on(2021, 1, 18, hour=14)), add_step(ago(5)),
+        submit(ago(3), "Revised with the ULG: the meetings on the objectives are in."),
+    ],
+    "sofia": [
+        submit(on(2020, 12, 28, hour=14)), review(on(2021, 1, 11, hour=16)),
+        *changes(on(2021, 1, 15, hour=14)), add_step(ago(14)), submit(ago(12), AGAIN),
+        review(ago(9)),
+        comment(ago(4, 9, 30), STEPS[2][0],
+                "Which Small Scale Action do you test first, and with which companies? "
+                "Name them in this step."),
+        comment(ago(4, 9, 45), STEPS[3][0],
+                "Give each action a budget line and a funding source."),
+        ("changes", ago(4, 10, 15),
+         "Two points to address before I approve: see my comments on the steps."),
+    ],
+}  # fmt: skip
+
+#: The Small Scale Actions of each city: (title, status). Rijeka and Nantes have only an
+#: idea so far: the two cities late on the "Small Scale Actions planned" deadline.
+SSAS = {
+    "budaors": [("Tree planting with local companies", SsaStatus.RUNNING)],
+    "bratislava": [("Tree planting in housing estates with company volunteers", SsaStatus.PLANNED)],
+    "sofia": [("Tree planting in a neighbourhood park", SsaStatus.PLANNED)],
+    "guimaraes": [("Guimarães une: companies and associations together", SsaStatus.PLANNED)],
+    "molina-de-segura": [
+        ("Mi Sueño Fátima: a neighbourhood and its businesses", SsaStatus.PLANNED)
+    ],
+    "rijeka": [("Company volunteering day", SsaStatus.IDEA)],
+    "nantes": [("Company volunteering day", SsaStatus.IDEA)],
+}
+DEFAULT_SSAS = [("Company volunteering day", SsaStatus.PLANNED)]
+
+#: What each event of a history moves the roadmap to.
+MOVES_TO = {
+    "submit": RoadmapState.SUBMITTED,
+    "review": RoadmapState.IN_REVIEW,
+    "changes": RoadmapState.CHANGES_REQUESTED,
+    "approve": RoadmapState.APPROVED,
 }
 
-SSAS = {
-    "budaors": ["Tree planting with local companies"],
-    "bratislava": ["Tree planting in housing estates with company volunteers"],
-    "sofia": ["Tree planting in a neighbourhood park"],
-    "guimaraes": ["Guimarães une: companies and associations together"],
-    "molina-de-segura": ["Mi Sueño Fátima: a neighbourhood and its businesses"],
-}
+#: Notifications older than this were read by their recipients.
+READ_AFTER_DAYS = 14
 
 
 def load(*, context, stdout=None):
-    # The roadmap deadline is one of the network's key deadlines: partners.demo loads it.
-    le, lp = context["lead_expert"], context["lead_partner"]
+    # The roadmap deadline is one of the network's obligations: partners.demo loads it.
     for slug, partner in context["partners"].items():
         city = context["city_coordinators"][slug]
-        roadmap = partner.roadmap
-        if not roadmap.steps.exists():
-            for title, owner, start, due, status, milestone in STEPS:
-                services.step_save(
-                    user=city,
-                    roadmap=roadmap,
-                    data={
-                        "title": title,
-                        "owner": owner,
-                        "starts_on": dt.date(*start),
-                        "due_on": dt.date(*due),
-                        "status": status,
-                        "is_milestone": milestone,
-                    },
-                )
-        if not roadmap.transitions.exists():
-            walk(roadmap, STATES[slug], city=city, le=le, lp=lp)
-            date_the_review(roadmap)
+        load_roadmap(partner, HISTORIES[slug], city=city, context=context)
         load_plan(partner, city=city)
         load_ssas(partner, city=city)
 
 
-def walk(roadmap, target, *, city, le, lp):
-    if target == RoadmapState.DRAFT:
+def when(at, today):
+    if isinstance(at, tuple):
+        _ago, days, hour, minute = at
+        day = today - dt.timedelta(days=days)
+        return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+    return at
+
+
+def load_roadmap(partner, history, *, city, context):
+    """Play the city's history through the review services, each event at its moment.
+
+    A roadmap that already went exactly this way is left alone, so loading twice on one day
+    changes nothing; loaded on another day (or after someone tried the demo), its history
+    is played anew, so that the open work is dated from today."""
+    today = context["dates"].today
+    events = [(what, when(at, today), *args) for what, at, *args in history]
+    roadmap = partner.roadmap
+    if _signature(roadmap) == _planned(events):
         return
-    services.roadmap_submit(
-        roadmap=roadmap, user=city, comment="Our roadmap, discussed with the ULG."
+    _clear(roadmap)
+    roadmap = Roadmap.objects.select_related("partner__network").get(pk=roadmap.pk)
+    for step in STEPS:
+        _add_step(roadmap, city, step)
+    le = context["lead_expert"]
+    for what, at, *args in events:
+        marks = _marks()
+        if what == "submit":
+            services.roadmap_submit(roadmap=roadmap, user=city, comment=args[0])
+        elif what == "review":
+            services.roadmap_start_review(roadmap=roadmap, user=le)
+        elif what == "comment":
+            step = roadmap.steps.get(title=args[0])
+            services.roadmap_comment(roadmap=roadmap, user=le, step=step, body=args[1])
+        elif what == "changes":
+            services.roadmap_request_changes(roadmap=roadmap, user=le, comment=args[0])
+        elif what == "approve":
+            services.roadmap_approve(roadmap=roadmap, user=le, comment=args[0])
+        elif what == "add_step":
+            _add_step(roadmap, city, args[0])
+        roadmap.refresh_from_db()
+        _stamp(roadmap, marks, at=at, today=today)
+    moves = [(what, at) for what, at, *_ in events if what in MOVES_TO]
+    Roadmap.objects.filter(pk=roadmap.pk).update(
+        state_since=moves[-1][1] if moves else roadmap.state_since,
+        submitted_at=next((at for what, at in moves if what == "submit"), None),
     )
-    if target == RoadmapState.SUBMITTED:
-        return
-    services.roadmap_start_review(roadmap=roadmap, user=le)
-    if target == RoadmapState.IN_REVIEW:
-        return
-    step = roadmap.steps.order_by("position")[1]
-    services.roadmap_comment(
+
+
+def _add_step(roadmap, city, step):
+    title, owner, start, due, status, milestone = step
+    services.step_save(
+        user=city,
         roadmap=roadmap,
-        user=le,
-        step=step,
-        body="Say which stakeholders take part and when the ULG meets on this.",
-    )
-    if target == RoadmapState.CHANGES_REQUESTED:
-        services.roadmap_request_changes(
-            roadmap=roadmap, user=le, comment="Add the ULG meetings and a milestone for the SSAs."
-        )
-        return
-    services.roadmap_approve(
-        roadmap=roadmap,
-        user=lp if roadmap.partner.is_lead_partner is False else le,
-        comment="Clear steps and owners. Approved.",
+        data={
+            "title": title,
+            "owner": owner,
+            "starts_on": dt.date(*start),
+            "due_on": dt.date(*due),
+            "status": status,
+            "is_milestone": milestone,
+        },
     )
 
 
-#: When the demo review happened: submissions at the end of December 2020, as in the network.
-REVIEW_DAYS = [
-    dt.datetime(2020, 12, 28, 10),
-    dt.datetime(2021, 1, 11, 10),
-    dt.datetime(2021, 1, 14, 16),
-]
+def _planned(events):
+    transitions = [(MOVES_TO[what], at) for what, at, *_ in events if what in MOVES_TO]
+    comments = sum(1 for what, *_ in events if what == "comment")
+    versions = sum(1 for what, *_ in events if what == "submit")
+    steps = len(STEPS) + sum(1 for what, *_ in events if what == "add_step")
+    return transitions, comments, versions, steps
 
 
-def date_the_review(roadmap):
-    """Put the demo's transitions, versions and comments on the dates of the real review."""
-    from .models import Roadmap, RoadmapComment, RoadmapTransition, RoadmapVersion
-
-    moments = [moment.replace(tzinfo=dt.UTC) for moment in REVIEW_DAYS]
-    transitions = list(roadmap.transitions.order_by("pk"))
-    for n, transition in enumerate(transitions):
-        RoadmapTransition.objects.filter(pk=transition.pk).update(at=moments[min(n, 2)])
-    RoadmapVersion.objects.filter(roadmap=roadmap).update(created_at=moments[0])
-    RoadmapComment.objects.filter(roadmap=roadmap).update(
-        created_at=moments[1] + dt.timedelta(hours=2)
+def _signature(roadmap):
+    return (
+        list(roadmap.transitions.order_by("at", "pk").values_list("to_state", "at")),
+        roadmap.comments.count(),
+        roadmap.versions.count(),
+        roadmap.steps.count(),
     )
-    if transitions:
-        Roadmap.objects.filter(pk=roadmap.pk).update(
-            state_since=moments[min(len(transitions) - 1, 2)], submitted_at=moments[0]
-        )
+
+
+def _clear(roadmap):
+    """Back to an empty draft: steps, versions, transitions, comments and the notifications
+    about them go."""
+    Notification.objects.filter(
+        network=roadmap.partner.network, url=roadmap.get_absolute_url()
+    ).delete()
+    for related in (roadmap.comments, roadmap.transitions, roadmap.versions, roadmap.steps):
+        related.all().delete()
+    Roadmap.objects.filter(pk=roadmap.pk).update(state=RoadmapState.DRAFT, submitted_at=None)
+
+
+def _last_pk(model):
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _marks():
+    return {
+        model: _last_pk(model)
+        for model in (Notification, RoadmapComment, RoadmapTransition, RoadmapVersion)
+    }
+
+
+def _stamp(roadmap, marks, *, at, today):
+    """Put what the last event wrote at its moment: the transition, the version, the comment,
+    the notifications (read when old) and their e-mails (sent then)."""
+    RoadmapTransition.objects.filter(roadmap=roadmap, pk__gt=marks[RoadmapTransition]).update(at=at)
+    RoadmapVersion.objects.filter(roadmap=roadmap, pk__gt=marks[RoadmapVersion]).update(
+        created_at=at
+    )
+    RoadmapComment.objects.filter(roadmap=roadmap, pk__gt=marks[RoadmapComment]).update(
+        created_at=at
+    )
+    notes = Notification.objects.filter(pk__gt=marks[Notification], url=roadmap.get_absolute_url())
+    is_old = at.date() < today - dt.timedelta(days=READ_AFTER_DAYS)
+    NotificationEmail.objects.filter(notification__in=notes).update(**sent_at(at))
+    notes.update(created_at=at, read_at=at + dt.timedelta(hours=3) if is_old else None)
 
 
 def load_plan(partner, *, city):
@@ -195,12 +369,15 @@ def load_plan(partner, *, city):
 
 def load_ssas(partner, *, city):
     action = partner.action_plan.actions.first()
-    for title in SSAS.get(partner.slug, ["Company volunteering day"]):
-        if partner.small_scale_actions.filter(title=title).exists():
+    for title, status in SSAS.get(partner.slug, DEFAULT_SSAS):
+        ssa = partner.small_scale_actions.filter(title=title).first()
+        if ssa is not None and ssa.status == status:
             continue
         services.ssa_save(
             user=city,
             partner=partner,
+            ssa=ssa,
+            version=ssa.version if ssa else None,
             data={
                 "title": title,
                 "action": action,
@@ -208,7 +385,7 @@ def load_ssas(partner, *, city):
                 "budget": Decimal("10000.00"),
                 "starts_on": dt.date(2021, 4, 1),
                 "ends_on": dt.date(2021, 10, 31),
-                "status": SsaStatus.PLANNED,
+                "status": status,
                 "stakeholders": Stakeholder.objects.filter(partner=partner)[:3],
             },
         )

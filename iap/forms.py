@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Stakeholder
 from portal.forms import DATE, DatesInOrderMixin, VersionedFormMixin
 from portal.uploads import validate_upload
-from portal.validators import plausible_date
 
 from .enums import PlanStatus, RoadmapAction
 from .models import PlanAction, PlanSection, RoadmapStep, SmallScaleAction, SsaFile
@@ -41,16 +40,6 @@ class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=RoadmapAction.choices)
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class DeadlineForm(forms.Form):
-    roadmap_deadline = forms.DateField(
-        label=_("IAP roadmap deadline"),
-        required=False,
-        widget=DATE,
-        help_text=_("Leave empty for no deadline."),
-        validators=[plausible_date],
     )
 
 

@@ -8,7 +8,6 @@ C = "<slug:city>/"
 
 urlpatterns = [
     path("", views.ReviewQueueView.as_view(), name="review_queue"),
-    path("deadline/", views.DeadlineView.as_view(), name="deadline"),
     # Across cities (a city named "overview" keeps its own addresses: none is the same).
     path("overview/roadmaps/", views.RoadmapOverviewView.as_view(), name="overview_roadmaps"),
     path(

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +17,6 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from partners.mixins import NetworkPermissionMixin
-from partners.selectors import roadmap_deadline
-from partners.services import roadmap_deadline_set
 from portal.views import VersionedFormViewMixin
 
 from . import exports, selectors, services
@@ -28,7 +25,6 @@ from .filters import ActionFilter, RoadmapFilter, SsaFilter
 from .forms import (
     ActionForm,
     CommentForm,
-    DeadlineForm,
     PlanStatusForm,
     SectionCommentForm,
     SectionForm,
@@ -88,28 +84,6 @@ class ReviewQueueView(NetworkPermissionMixin, TemplateView):
             user=self.request.user, network=self.network, by_city=not reviews
         )
         return super().get_context_data(rows=rows, deadline=deadline, reviews=reviews, **kwargs)
-
-
-class DeadlineView(NetworkPermissionMixin, FormView):
-    permission_required = "partners.change_workplan"
-    form_class = DeadlineForm
-    template_name = "iap/form.html"
-    heading = _("IAP roadmap deadline")
-
-    def get_permission_object(self):
-        return self.network
-
-    def get_initial(self):
-        return {"roadmap_deadline": roadmap_deadline(network=self.network)}
-
-    def form_valid(self, form):
-        roadmap_deadline_set(
-            user=self.request.user,
-            network=self.network,
-            due_on=form.cleaned_data["roadmap_deadline"],
-        )
-        messages.success(self.request, _("The deadline has been saved."))
-        return HttpResponseRedirect(reverse("iap:review_queue", args=[self.network.slug]))
 
 
 # A city's roadmap ------------------------------------------------------------------------

@@ -1,6 +1,10 @@
-"""Demo transnational meetings of CITIES4CSR (online during Covid-19)."""
+"""Demo transnational meetings of CITIES4CSR (online during Covid-19), its check-up calls,
+and the open work dated from the day the demo is loaded: TNM #6 in three weeks (some
+cities registered), the latest check-up round a couple of weeks ago with its follow-ups."""
 
 import datetime as dt
+
+from django.db.models import F
 
 from meetings.enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus
 from meetings.models import (
@@ -17,6 +21,14 @@ from partners.selectors import city_team
 UTC = dt.UTC
 
 MEETINGS = [
+    (
+        2,
+        "The URBACT Local Groups at work",
+        dt.datetime(2020, 10, 28, 9, 0, tzinfo=UTC),
+        dt.datetime(2020, 10, 28, 13, 0, tzinfo=UTC),
+        "Online because of Covid-19: how each city set up its URBACT Local Group, and a "
+        "first look at the IAP roadmaps.",
+    ),
     (
         3,
         "CSR, the SDGs and Covid-19",
@@ -60,11 +72,12 @@ def load(*, context, stdout=None):
                 "purpose": purpose,
             },
         )
-    context["meetings"] = meetings
     load_agendas(meetings, context)
     load_checkups(network, context)
     load_bilateral_calls(network, meetings, context)
-    load_next_meeting(network, context)
+    meetings[6] = load_next_meeting(network, context)
+    load_latest_checkups(network, context)
+    context["meetings"] = meetings
 
 
 def at(day, hour, minute=0):
@@ -73,6 +86,13 @@ def at(day, hour, minute=0):
 
 #: (meeting, hour, minute, title, kind, member speakers (context keys), guest speakers)
 AGENDAS = {
+    2: [
+        (9, 0, "Welcome and the Activation stage", AgendaKind.PLENARY, ["coordinator"], []),
+        (9, 45, "Each city's URBACT Local Group: who takes part", AgendaKind.INTERACTIVE,
+         [], []),
+        (11, 0, "From the baseline to the IAP roadmap", AgendaKind.WORKSHOP,
+         ["lead_expert"], []),
+    ],
     3: [
         (9, 0, "Welcome and state of the network", AgendaKind.PLENARY, ["coordinator"], []),
         (9, 20, "Keynote: CSR and the SDGs after Covid-19", AgendaKind.KEYNOTE, [],
@@ -99,22 +119,26 @@ AGENDAS = {
 }  # fmt: skip
 
 
+def load_agenda(meeting, items, context):
+    day = (meeting.starts_at.year, meeting.starts_at.month, meeting.starts_at.day)
+    for hour, minute, title, kind, members, guests in items:
+        item, _ = AgendaItem.objects.update_or_create(
+            meeting=meeting,
+            title=title,
+            defaults={"starts_at": at(day, hour, minute), "kind": kind},
+        )
+        item.speakers.set([context[key] for key in members])
+        item.guest_speakers.all().delete()
+        GuestSpeaker.objects.bulk_create(
+            GuestSpeaker(agenda_item=item, name=name, affiliation=affiliation)
+            for name, affiliation in guests
+        )
+
+
 def load_agendas(meetings, context):
     for number, items in AGENDAS.items():
         meeting = meetings[number]
-        day = (meeting.starts_at.year, meeting.starts_at.month, meeting.starts_at.day)
-        for hour, minute, title, kind, members, guests in items:
-            item, _ = AgendaItem.objects.update_or_create(
-                meeting=meeting,
-                title=title,
-                defaults={"starts_at": at(day, hour, minute), "kind": kind},
-            )
-            item.speakers.set([context[key] for key in members])
-            item.guest_speakers.all().delete()
-            GuestSpeaker.objects.bulk_create(
-                GuestSpeaker(agenda_item=item, name=name, affiliation=affiliation)
-                for name, affiliation in guests
-            )
+        load_agenda(meeting, items, context)
         for slug, member in context["city_members"].items():
             Attendance.objects.get_or_create(
                 meeting=meeting, user=member, defaults={"partner": context["partners"][slug]}
@@ -126,6 +150,7 @@ def load_checkups(network, context):
     checkup_round, _ = CheckupRound.objects.get_or_create(
         network=network, title="December 2020 check-up"
     )
+    CheckupRound.objects.filter(pk=checkup_round.pk).update(created_at=at((2020, 11, 25), 14))
     start = at((2020, 12, 1), 9)
     for n, (slug, partner) in enumerate(
         sorted(context["partners"].items(), key=lambda p: p[1].city)
@@ -180,14 +205,33 @@ def load_bilateral_calls(network, meetings, context):
         call.participants.set([*city_team(partner=cities[0]), *city_team(partner=cities[1])])
 
 
-def load_next_meeting(network, context):
-    """A planned meeting three weeks ahead, so that the demo shows the next-meetings panel,
-    attendance, reminders and the .ics whatever day it is loaded."""
-    from django.utils import timezone
+#: TNM #6, three weeks after the day the demo is loaded.
+NEXT_AGENDA = [
+    (9, 0, "Welcome and where each city stands", AgendaKind.PLENARY, ["coordinator"], []),
+    (9, 30, "From objectives to actions: the action table", AgendaKind.WORKSHOP,
+     ["lead_expert"], []),
+    (11, 0, "First Small Scale Actions: the city pairs report", AgendaKind.INTERACTIVE,
+     [], []),
+    (12, 15, "Towards the final Integrated Action Plans", AgendaKind.PLENARY,
+     ["lead_partner"], []),
+]  # fmt: skip
 
-    day = (timezone.now() + dt.timedelta(days=21)).date()
+#: The cities that have registered for TNM #6, and how many days ago; the others have not.
+REGISTERED_FOR_TNM6 = {
+    "milan": 9, "guimaraes": 8, "bratislava": 6, "budaors": 5, "kekava": 4,
+    "molina-de-segura": 2,
+}  # fmt: skip
+
+
+def load_next_meeting(network, context):
+    """TNM #6, planned three weeks ahead with its agenda; six cities have registered who
+    attends (due a week before it), four have not."""
+    dates = context["dates"]
+    day = dates.tnm6
     start = at((day.year, day.month, day.day), 9)
-    Meeting.objects.update_or_create(
+    meeting, _ = _update_event(
+        Meeting,
+        start,
         network=network,
         number=6,
         defaults={
@@ -201,3 +245,100 @@ def load_next_meeting(network, context):
             "purpose": "Turning IAP objectives into actions; first Small Scale Actions.",
         },
     )
+    load_agenda(meeting, NEXT_AGENDA, context)
+    registered = [context["partners"][slug] for slug in REGISTERED_FOR_TNM6]
+    Attendance.objects.filter(meeting=meeting).exclude(partner__in=registered).delete()
+    for slug, days_ago in REGISTERED_FOR_TNM6.items():
+        day = dates.days_ago(days_ago)
+        for person in (context["city_coordinators"][slug], context["city_members"][slug]):
+            attendance, _ = Attendance.objects.get_or_create(
+                meeting=meeting, user=person, defaults={"partner": context["partners"][slug]}
+            )
+            Attendance.objects.filter(pk=attendance.pk).update(
+                registered_at=at((day.year, day.month, day.day), 10)
+            )
+    return meeting
+
+
+LATEST_ROUND = "Check-up on the Small Scale Actions"
+
+#: The cities whose call of the latest round was moved to next week (in days from today).
+CALLS_AHEAD = {"rijeka": 5, "nantes": 6}
+
+#: What each call held in the latest round left to do: the first task due a week after the
+#: call (done by all but one city: the only follow-up overdue), the second later this month
+#: (done by a few cities already).
+SHARE_PLAN = "Share the Small Scale Action plan with the ULG"
+DRAFT_TABLE = "Send the lead expert a first draft of the action table"
+OVERDUE_IN = "kekava"
+AHEAD = {"milan", "guimaraes", "bratislava"}
+
+
+def load_latest_checkups(network, context):
+    """The latest round, a couple of weeks ago: one call per city with the LP and the LE,
+    two still to come; each call held left follow-ups, some done, one overdue (Ķekava's)."""
+    dates = context["dates"]
+    checkup_round, _ = CheckupRound.objects.get_or_create(network=network, title=LATEST_ROUND)
+    CheckupRound.objects.filter(pk=checkup_round.pk).update(
+        created_at=at(_ymd(dates.checkup_round - dt.timedelta(days=5)), 8)
+    )
+    hosts = [context["lead_partner"], context["lead_expert"]]
+    held = sorted(
+        (p for slug, p in context["partners"].items() if slug not in CALLS_AHEAD),
+        key=lambda p: p.city,
+    )
+    for n, partner in enumerate(held):
+        starts = at(_ymd(dates.checkup_round), 9) + dt.timedelta(days=n // 4, hours=n % 4 * 1.5)
+        call = _checkup_call(network, checkup_round, partner, starts, MeetingStatus.HELD)
+        call.participants.set([*city_team(partner=partner), *hosts])
+        owner = context["city_coordinators"][partner.slug]
+        for task, due_on, done in [
+            (SHARE_PLAN, starts.date() + dt.timedelta(days=7), partner.slug != OVERDUE_IN),
+            (DRAFT_TABLE, dates.in_month(10), partner.slug in AHEAD),
+        ]:
+            FollowUp.objects.update_or_create(
+                call=call, task=task, defaults={"owner": owner, "due_on": due_on, "done": done}
+            )
+    for slug, days in CALLS_AHEAD.items():
+        partner = context["partners"][slug]
+        starts = at(_ymd(dates.days_ahead(days)), 10)
+        call = _checkup_call(network, checkup_round, partner, starts, MeetingStatus.PLANNED)
+        call.participants.set([*city_team(partner=partner), *hosts])
+
+
+def _ymd(day):
+    return (day.year, day.month, day.day)
+
+
+def _update_event(model, starts_at, **lookup):
+    """`update_or_create` for a meeting or call that moves with the day the demo is loaded:
+    a new time raises its calendar revision, as a reschedule does."""
+    before = model.objects.filter(**{k: v for k, v in lookup.items() if k != "defaults"})
+    moved = before.exclude(starts_at=starts_at).values_list("pk", flat=True).first()
+    event, created = model.objects.update_or_create(**lookup)
+    if moved:
+        model.objects.filter(pk=moved).update(sequence=F("sequence") + 1)
+    return event, created
+
+
+def _checkup_call(network, checkup_round, partner, starts, status):
+    call, _ = _update_event(
+        Call,
+        starts,
+        network=network,
+        checkup_round=checkup_round,
+        title=f"{LATEST_ROUND}: {partner.city}",
+        defaults={
+            "kind": CallKind.CHECKUP,
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=1),
+            "status": status,
+            "notes": (
+                "Small Scale Actions and the action table discussed; follow-ups agreed."
+                if status == MeetingStatus.HELD
+                else ""
+            ),
+        },
+    )
+    call.cities.set([partner])
+    return call

@@ -1,4 +1,5 @@
-"""The CITIES4CSR demo article: the network's own report on November 2020 – February 2021."""
+"""The CITIES4CSR demo articles: the network's own report on November 2020 – February 2021,
+and a draft about the first Small Scale Actions waiting for the coordinator to publish it."""
 
 import datetime as dt
 
@@ -84,4 +85,62 @@ def load(*, context, stdout=None):
     article.tags.set(tags)
     article.related_meetings.set([meetings[n] for n in (3, 4, 5) if n in meetings])
     article.related_cities.set(list(context["partners"].values()))
-    context["articles"] = [article]
+    context["articles"] = [article, load_draft(context, tags)]
+
+
+DRAFT_TITLE = "First Small Scale Actions: planting trees with companies and residents"
+DRAFT_SLUG = "first-small-scale-actions"
+DRAFT_BODY = """\
+Our cities are testing their first **Small Scale Actions**: small local experiments, built
+with the URBACT Local Groups, that try an idea before it goes into the Integrated Action
+Plan.
+
+## Trees, companies and residents
+
+In Budaörs, Bratislava and Sofia, local companies and residents plant trees together:
+the companies give their employees' time and part of the cost, the city chooses the
+places with the neighbourhood. Each city tests whether companies stay involved once the
+trees are in the ground.
+
+## Solidarity in the neighbourhoods
+
+"Guimarães une" brings companies and associations together, and in Molina de Segura
+"Mi Sueño Fátima" links a neighbourhood with its businesses.
+
+We will share what the cities learn at our next transnational meeting.
+"""
+
+
+def load_draft(context, tags):
+    """A draft written two days ago, edited yesterday, not published yet: something for
+    the coordinator's home."""
+    network, author = context["network"], context["coordinator"]
+    dates = context["dates"]
+    written = dates.days_ago(2)
+    edited = dates.days_ago(1)
+    article, _ = Article.objects.update_or_create(
+        network=network,
+        slug=DRAFT_SLUG,
+        defaults={
+            "title": DRAFT_TITLE,
+            "summary": (
+                "Tree planting with companies and residents, and neighbourhood solidarity "
+                "projects: the first Small Scale Actions of the network's cities."
+            ),
+            "body": DRAFT_BODY,
+            "author": author,
+            "byline_role": author.job_title,
+            "status": ArticleStatus.DRAFT,
+            "publish_at": None,
+            "created_at": dt.datetime(written.year, written.month, written.day, 15, tzinfo=dt.UTC),
+            "edited_at": dt.datetime(edited.year, edited.month, edited.day, 11, tzinfo=dt.UTC),
+        },
+    )
+    article.tags.set([tag for tag in tags if tag.slug in ("csr", "sdgs")])
+    meetings = context.get("meetings", {})
+    article.related_meetings.set([meetings[6]] if 6 in meetings else [])
+    partners = context["partners"]
+    article.related_cities.set(
+        [partners[s] for s in ("budaors", "bratislava", "sofia", "guimaraes", "molina-de-segura")]
+    )
+    return article

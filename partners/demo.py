@@ -1,9 +1,16 @@
 """The CITIES4CSR demo network and a second, small network, for `manage.py load_demo`.
 
 Everything is created with get-or-create on natural keys, so loading twice changes nothing.
+The network keeps its real 2020–21 history, but its open work (the obligations due now, a
+review waiting, the next TNM, the latest check-up round) is dated from the day the demo is
+loaded (`DemoDates`), so that every role's home has something to do.
 """
 
+import calendar
 import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
 
 from partners.enums import GroupKind, ObligationKind, Phase, Role, Sector
 from partners.models import (
@@ -50,8 +57,78 @@ def grant(user, network, role, partner=None):
     Membership.objects.get_or_create(user=user, network=network, role=role, partner=partner)
 
 
-def load(*, stdout=None) -> dict:
-    """Create the demo networks and people; return what other apps' demo loaders need."""
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later (the month's last day if it is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """A time on `day` in UTC (mornings in UTC fall on the same day all over Europe)."""
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class DemoDates:
+    """The dates of the demo's open work, from the day it is loaded; one place for every
+    app's demo loader, so that obligations and records agree."""
+
+    today: dt.date
+
+    def days_ago(self, days: int) -> dt.date:
+        return self.today - dt.timedelta(days=days)
+
+    def days_ahead(self, days: int) -> dt.date:
+        return self.today + dt.timedelta(days=days)
+
+    @property
+    def quarter(self) -> tuple[dt.date, dt.date]:
+        """The first and the last day of the current quarter."""
+        first = dt.date(self.today.year, (self.today.month - 1) // 3 * 3 + 1, 1)
+        return first, add_months(first, 3) - dt.timedelta(days=1)
+
+    @property
+    def month_end(self) -> dt.date:
+        return self.today.replace(day=calendar.monthrange(self.today.year, self.today.month)[1])
+
+    @property
+    def ssas_due(self) -> dt.date:
+        """Small Scale Actions were due a week ago: two cities are late."""
+        return self.days_ago(7)
+
+    @property
+    def tnm6(self) -> dt.date:
+        """TNM #6 is in three weeks; attendance is due a week before it."""
+        return self.days_ahead(21)
+
+    @property
+    def attendance_due(self) -> dt.date:
+        return self.tnm6 - dt.timedelta(days=7)
+
+    @property
+    def checkup_round(self) -> dt.date:
+        """The first day of the latest check-up round, a couple of weeks ago."""
+        return self.days_ago(15)
+
+    @property
+    def final_iap(self) -> dt.date:
+        return add_months(self.today, 7)
+
+    def in_quarter(self, days_ago: int) -> dt.date:
+        """`days_ago` days ago, but not before the quarter began."""
+        return max(self.days_ago(days_ago), self.quarter[0])
+
+    def in_month(self, days_ahead: int) -> dt.date:
+        """`days_ahead` days ahead, but not after the month ends."""
+        return min(self.days_ahead(days_ahead), self.month_end)
+
+
+def load(*, stdout=None, today: dt.date | None = None) -> dict:
+    """Create the demo networks and people; return what other apps' demo loaders need.
+
+    `today` dates the open work (the real today unless a test pins it)."""
+    dates = DemoDates(today or timezone.localdate())
     network, _ = Network.objects.update_or_create(
         slug="cities4csr",
         defaults={
@@ -132,11 +209,13 @@ def load(*, stdout=None) -> dict:
     grant(other_coordinator, other, Role.COORDINATOR, other_partners["gdynia"])
     grant(officer, other, Role.PROGRAMME_OFFICER)
 
-    load_workplan(network)
-    load_local_groups(partners)
+    load_workplan(network, dates)
+    load_local_groups(partners, dates)
     load_city_groups(network, partners)
 
     return {
+        "dates": dates,
+        "today": dates.today,
         "network": network,
         "partners": partners,
         "coordinator": coordinator,
@@ -164,11 +243,32 @@ STAGES = [
      "Final event in Milan and the network's results shared."),
 ]  # fmt: skip
 
-DEADLINES = [
-    ("IAP roadmaps submitted", dt.date(2020, 12, 31), ObligationKind.ROADMAP),
-    ("Small Scale Actions planned", dt.date(2021, 6, 30), ObligationKind.SSAS_PLANNED),
-    ("Final Integrated Action Plans", dt.date(2022, 6, 30), ObligationKind.FINAL_IAP),
-]
+
+def obligations(dates: DemoDates) -> list[dict]:
+    """What the network's cities (and its lead expert) owe: the roadmaps of December 2020,
+    then the open work, dated from the day the demo is loaded."""
+    opens, closes = dates.quarter
+    return [
+        {"title": "IAP roadmaps submitted", "kind": ObligationKind.ROADMAP,
+         "due_on": dt.date(2020, 12, 31)},
+        {"title": "Roadmaps reviewed within 10 days", "kind": ObligationKind.ROADMAP_REVIEW,
+         "within_days": 10, "remind_days": [3], "grace_days": 3},
+        {"title": "Small Scale Actions planned", "kind": ObligationKind.SSAS_PLANNED,
+         "due_on": dates.ssas_due, "target": 1},
+        {"title": "ULG meeting this quarter", "kind": ObligationKind.ULG_MEETING,
+         "opens_on": opens, "due_on": closes},
+        {"title": "Register attendance for TNM #6", "kind": ObligationKind.TNM_ATTENDANCE,
+         "meeting_number": 6, "due_on": dates.attendance_due, "remind_days": [7, 2]},
+        {"title": "Follow-ups of the check-up calls", "kind": ObligationKind.FOLLOW_UPS,
+         "opens_on": dates.checkup_round, "due_on": dates.month_end},
+        {"title": "Final Integrated Action Plans", "kind": ObligationKind.FINAL_IAP,
+         "due_on": dates.final_iap, "remind_days": [30, 14, 3]},
+    ]  # fmt: skip
+
+
+#: The cities that held a ULG meeting this quarter, and how many days ago.
+ULG_THIS_QUARTER = {"milan": 20, "guimaraes": 12, "budaors": 6, "bratislava": 3}
+ULG_TOPIC = "Small Scale Actions: what the first tests taught us"
 
 #: (name, organisation, sector) for each city's local group; e-mails follow from the name.
 STAKEHOLDERS = [
@@ -193,20 +293,27 @@ PAIRS = [
 ]
 
 
-def load_workplan(network):
+def load_workplan(network, dates):
     for name, phase, starts, ends, what in STAGES:
         WorkplanStage.objects.update_or_create(
             network=network,
             name=name,
             defaults={"phase": phase, "starts_on": starts, "ends_on": ends, "description": what},
         )
-    for title, due, kind in DEADLINES:
+    for row in obligations(dates):
+        fields = {
+            "title": "", "kind": ObligationKind.MILESTONE, "due_on": None, "opens_on": None,
+            "within_days": None, "target": 1, "meeting_number": None, "remind_days": [14, 3],
+            "grace_days": 7,
+        } | row  # fmt: skip
+        # A network has one obligation of some kinds: found by its kind, whatever its title.
+        key = "kind" if row["kind"] in ObligationKind.once_per_network() else "title"
         Obligation.objects.update_or_create(
-            network=network, title=title, defaults={"due_on": due, "kind": kind}
+            network=network, **{key: fields.pop(key)}, defaults=fields
         )
 
 
-def load_local_groups(partners):
+def load_local_groups(partners, dates):
     for slug, partner in partners.items():
         stakeholders = []
         for n, (name, organisation, sector) in enumerate(STAKEHOLDERS):
@@ -232,6 +339,18 @@ def load_local_groups(partners):
                 defaults={"participants": len(present) + 4, "notes": "Online meeting."},
             )
             meeting.stakeholders_present.set(present)
+        if slug in ULG_THIS_QUARTER:
+            # Found by its topic: loaded on another day, the same meeting moves.
+            meeting, _ = UlgMeeting.objects.update_or_create(
+                partner=partner,
+                topic=ULG_TOPIC,
+                defaults={
+                    "held_on": dates.in_quarter(ULG_THIS_QUARTER[slug]),
+                    "participants": 9,
+                    "notes": "Met at the city hall with the companies that joined the tests.",
+                },
+            )
+            meeting.stakeholders_present.set(stakeholders[:4])
 
 
 def load_city_groups(network, partners):

@@ -20,6 +20,7 @@ What every chart holds to (WCAG 2.1 AA):
 
 import datetime as dt
 import hashlib
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -191,9 +192,9 @@ def integer_ticks(low: float, high: float, most: int = 5) -> list[int]:
     20…), at most `most` of them."""
     low, high = math.floor(min(low, 0)), math.ceil(max(high, 0))
     high = max(high, low + 1)
-    steps = (factor * 10**power for power in range(20) for factor in (1, 2, 5))
-    step = next(step for step in steps if math.ceil(high / step) - math.floor(low / step) < most)
-    return list(range(math.floor(low / step) * step, math.ceil(high / step) * step + 1, step))
+    steps = (factor * 10**power for power in itertools.count() for factor in (1, 2, 5))
+    step = next(step for step in steps if -(-high // step) - low // step < most)
+    return list(range(low // step * step, -(-high // step) * step + 1, step))
 
 
 # SVG ---------------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ class _Svg:
     """The elements of one chart, every text and attribute escaped as it is added."""
 
     def __init__(self, chart_id: str):
-        self.id = chart_id
+        self.id = escape(chart_id)
         self.defs: list[str] = []
         self.parts: list[str] = []
 
@@ -391,12 +392,13 @@ def timeline(
 
 def _draw_today(svg: _Svg, today, low, high, middle: Callable, axis: float) -> None:
     bold = {"fill": TODAY, "font_weight": "bold", **HALO}
+    room = WIDTH - 2 * PAD - 2 * SMALL
     if today < low:
         note = _("Today, %(date)s: before this timeline") % {"date": date_text(today)}
-        svg.text(PAD, 44, f"← {note}", anchor="start", **bold)
+        svg.text(PAD, 44, f"← {_fit(note, room, SMALL)}", anchor="start", **bold)
     elif today > high:
         note = _("Today, %(date)s: after this timeline") % {"date": date_text(today)}
-        svg.text(WIDTH - PAD, 44, f"{note} →", anchor="end", **bold)
+        svg.text(WIDTH - PAD, 44, f"{_fit(note, room, SMALL)} →", anchor="end", **bold)
     else:
         svg.line(
             middle(today), 50, middle(today), axis + 10, stroke=TODAY, stroke_width=2.5,

@@ -12,5 +12,11 @@ class ProgressConfig(AppConfig):
 
     def ready(self):
         from partners.cache_scopes import watch
+        from portal.registry import calendar_items, panels
+
+        from .calendar import deadlines_for
+        from .glance import timeline_panel
 
         watch(self.get_models())
+        panels.register(timeline_panel, order=5)  # the workplan's timeline, first
+        calendar_items.register(deadlines_for)  # the person's deadlines in their feed

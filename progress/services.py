@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from partners.enums import ObligationState, Role
-from partners.models import Network, Obligation, User
+from partners.models import ONE_PER_NETWORK, Network, Obligation, User
 from partners.selectors import city_team, people_with_roles
 from partners.services import notify
 
@@ -35,7 +35,11 @@ def obligation_save(*, user: User, network: Network, obligation: Obligation) -> 
     obligation.network = network
     obligation.remind_days = sorted(set(obligation.remind_days or []), reverse=True)
     obligation.full_clean()
-    obligation.save()
+    try:
+        with transaction.atomic():
+            obligation.save()
+    except IntegrityError as error:  # the same kind added at the same time by someone else
+        raise ValidationError(ONE_PER_NETWORK) from error
     return obligation
 
 
@@ -70,13 +74,15 @@ def send_obligation_reminders(*, today: dt.date | None = None) -> dict:
                 continue
             days_left = (cell.due_on - today).days
             if cell.state == ObligationState.LATE:
-                counts[ReminderStage.LATE] += _send(cell, ReminderStage.LATE, 0)
+                counts[ReminderStage.LATE] += _send(cell, ReminderStage.LATE, 0, today)
                 if -days_left >= cell.obligation.grace_days:
                     escalations.setdefault(cell.obligation, []).append(cell)
                 continue
             crossed = [days for days in cell.obligation.remind_days if days_left <= days]
             if crossed:
-                counts[ReminderStage.BEFORE] += _send(cell, ReminderStage.BEFORE, min(crossed))
+                counts[ReminderStage.BEFORE] += _send(
+                    cell, ReminderStage.BEFORE, min(crossed), today
+                )
         for obligation, cells in escalations.items():
             counts[ReminderStage.ESCALATED] += _escalate(obligation, cells)
     return counts
@@ -89,20 +95,29 @@ def owers(cell: states.Standing, stage: str) -> list[User]:
         return list(
             people_with_roles(network=cell.partner.network, roles=[Role.LEAD_EXPERT]).order_by("pk")
         )
-    team = city_team(partner=cell.partner).order_by("pk")
     if stage == ReminderStage.LATE:
-        coordinators = list(team.filter(memberships__role=Role.CITY_COORDINATOR))
+        # One condition on one membership: a team member of this city who coordinates
+        # another city elsewhere is not this city's coordinator.
+        coordinators = list(
+            User.objects.filter(
+                memberships__partner=cell.partner,
+                memberships__role=Role.CITY_COORDINATOR,
+                is_active=True,
+            )
+            .distinct()
+            .order_by("pk")
+        )
         if coordinators:
             return coordinators
-    return list(team)
+    return list(city_team(partner=cell.partner).order_by("pk"))
 
 
-def _message(cell: states.Standing, stage: str) -> str:
+def _message(cell: states.Standing, stage: str, today: dt.date) -> str:
     values = {
         "what": cell.obligation.title,
         "city": cell.partner.city,
         "date": formats.date_format(cell.due_on, "DATE_FORMAT"),
-        "days": abs((cell.due_on - timezone.localdate()).days),
+        "detail": cell.detail,
     }
     if cell.obligation.is_review:
         if stage == ReminderStage.BEFORE:
@@ -110,12 +125,14 @@ def _message(cell: states.Standing, stage: str) -> str:
         return _("%(what)s: the review of %(city)s's roadmap was due on %(date)s") % values
     if stage == ReminderStage.BEFORE:
         return _("%(what)s: due on %(date)s") % values
+    if cell.due_on >= today:  # e.g. a follow-up past its own date, before the obligation's
+        return _("%(what)s: late (%(detail)s), due on %(date)s") % values
     return _("%(what)s: late since %(date)s") % values
 
 
-def _send(cell: states.Standing, stage: str, days_before: int) -> int:
+def _send(cell: states.Standing, stage: str, days_before: int, today: dt.date) -> int:
     recipients = owers(cell, stage)
-    title = _message(cell, stage)
+    title = _message(cell, stage, today)
     try:
         with transaction.atomic():
             row = ReminderSent.objects.create(
@@ -143,18 +160,34 @@ def _send(cell: states.Standing, stage: str, days_before: int) -> int:
 
 def _escalate(obligation: Obligation, cells: list[states.Standing]) -> int:
     """Tell the network's coordinators, in one message, which cities are past the grace
-    period; each city once per due date."""
+    period; each city once per due date.
+
+    A report from before the audit log (one row for several cities, no city named) told
+    them already about every city late on that date: those cities are not told again.
+    """
     network = obligation.network
+    reported = set(
+        ReminderSent.objects.filter(
+            obligation=obligation, partner__isnull=True, stage=ReminderStage.ESCALATED
+        ).values_list("due_on", flat=True)
+    )
+    cells = [cell for cell in cells if cell.due_on not in reported]
+    if not cells:
+        return 0
     recipients = list(people_with_roles(network=network, roles=[Role.COORDINATOR]).order_by("pk"))
     names = ", ".join(f"{u} <{u.email}>" for u in recipients)
     new = []
     with transaction.atomic():
         for cell in cells:
-            title = _("%(what)s: %(city)s is %(days)s late") % {
+            values = {
                 "what": obligation.title,
                 "city": cell.partner.city,
                 "days": ngettext("%(n)d day", "%(n)d days", cell.days_late) % {"n": cell.days_late},
             }
+            if obligation.is_review:
+                title = _("%(what)s: the review of %(city)s's roadmap is %(days)s late") % values
+            else:
+                title = _("%(what)s: %(city)s is %(days)s late") % values
             try:
                 with transaction.atomic():
                     row = ReminderSent.objects.create(
@@ -172,17 +205,24 @@ def _escalate(obligation: Obligation, cells: list[states.Standing]) -> int:
             new.append(cell)
         if new:
             cities = ", ".join(cell.partner.city for cell in new)
+            if obligation.is_review:
+                title = ngettext(
+                    "%(what)s: the review of %(count)d city's roadmap is late: %(cities)s",
+                    "%(what)s: the reviews of %(count)d cities' roadmaps are late: %(cities)s",
+                    len(new),
+                )
+            else:
+                title = ngettext(
+                    "%(what)s: %(count)d city is late: %(cities)s",
+                    "%(what)s: %(count)d cities are late: %(cities)s",
+                    len(new),
+                )
             notify(
                 recipients=recipients,
                 network=network,
                 email=True,
                 url=reverse("progress:matrix", args=[network.slug]),
-                title=ngettext(
-                    "%(what)s: %(count)d city is late: %(cities)s",
-                    "%(what)s: %(count)d cities are late: %(cities)s",
-                    len(new),
-                )
-                % {"what": obligation.title, "count": len(new), "cities": cities},
+                title=title % {"what": obligation.title, "count": len(new), "cities": cities},
                 body="\n".join(f"{cell.partner.city}: {cell.detail}" for cell in new),
             )
     return len(new)

@@ -162,7 +162,6 @@ FORMS = [
     Form("meetings:call_reschedule", "city_coordinator_a", ("net", "call"), shown_on=CALL),
     Form("meetings:call_cancel", "city_coordinator_a", ("net", "call"), posts=()),
     # IAP
-    Form("iap:deadline", "coordinator", shown_on=(("iap:review_queue", ("net",)),)),
     Form(
         "iap:roadmap_transition",
         "city_coordinator_a",

@@ -43,12 +43,26 @@ HOME_ROLES = {
     "team member": "member-01a",
 }
 
+#: Each role's home (progress:home) that the tests open, by login, and a section it shows.
+PROGRESS_HOMES = {
+    "city coordinator": ("city-01", "What {city} has to do next"),
+    "lead expert": ("lead-expert", "Reviews waiting"),
+    "coordinator": ("coordinator", "Drafts to publish"),
+    "programme officer": ("officer", "Every city's plans"),
+}
+
 PAGES = [
     *(f"network home, {role}" for role in HOME_ROLES),
+    *(f"home, {role}" for role in PROGRESS_HOMES),
     "meetings",
     "meeting",
     "call",
     "review queue",
+    "IAP page, programme officer",
+    "all roadmaps",
+    "all IAP actions",
+    "all IAP actions, CSV",
+    "all SSAs",
     "roadmap",
     "plan",
     "SSA list",
@@ -64,6 +78,8 @@ PAGES = [
     "cities",
     "pairs",
     "invitations",
+    "progress matrix, with its charts",
+    "city progress, with its chart",
 ]
 
 
@@ -162,6 +178,27 @@ def pages() -> dict[str, Page]:
         "review queue": Page(
             url("iap:review_queue", slug), login("lead-expert"), "IAP roadmap reviews"
         ),
+        "IAP page, programme officer": Page(
+            url("iap:review_queue", slug), login("officer"), "The cities' IAPs", (city.city,)
+        ),
+        "all roadmaps": Page(
+            url("iap:overview_roadmaps", slug), login("officer"), "All roadmaps", (city.city,)
+        ),
+        "all IAP actions": Page(
+            url("iap:overview_actions", slug),
+            login("officer"),
+            "All IAP actions and budgets",
+            (city.city, "All cities"),
+        ),
+        "all IAP actions, CSV": Page(
+            url("iap:overview_actions_export", slug, "csv"),
+            login("officer"),
+            None,
+            ("City,Action,Responsible body", city.city, "All cities"),
+        ),
+        "all SSAs": Page(
+            url("iap:overview_ssas", slug), login("officer"), "All Small Scale Actions"
+        ),
         "roadmap": Page(
             url("iap:roadmap", slug, city.slug),
             coordinator,
@@ -198,7 +235,30 @@ def pages() -> dict[str, Page]:
         "cities": Page(url("partners:partner_list", slug), coordinator, "Partner cities"),
         "pairs": Page(url("partners:city_groups", slug), coordinator, "City pairs and clusters"),
         "invitations": Page(url("partners:invitations", slug), coordinator, "Invitations"),
+        "progress matrix, with its charts": Page(
+            url("progress:matrix", slug),
+            coordinator,
+            "Where each city stands",
+            (
+                f"{acronym}: the workplan and its deadlines",
+                f"{acronym}: roadmaps in each state at the end of each month",
+                f"{acronym}: Small Scale Action budgets by city",
+            ),
+        ),
+        "city progress, with its chart": Page(
+            url("progress:city", slug, city.slug),
+            coordinator,
+            f"{city.city}: where the city stands",
+            (f"{city.city}: roadmap steps done at each submission and today",),
+        ),
     }
+    for role, (local, section) in PROGRESS_HOMES.items():
+        result[f"home, {role}"] = Page(
+            url("progress:home", slug),
+            login(local),
+            f"Your home in {acronym}",
+            (section.format(city=city.city),),
+        )
     assert set(result) == set(PAGES)
     return result
 

@@ -9,8 +9,6 @@ from django.urls import reverse
 from iap import services
 from iap.enums import SectionKind
 from iap.models import ActionPlan, PlanSection, Roadmap
-from partners.models import Network
-from partners.selectors import roadmap_deadline
 from tests.factories import PartnerFactory
 
 
@@ -42,10 +40,9 @@ def test_reading_the_pages_writes_no_plans(client_for, net, city_a, officer):
 
 
 def test_the_migration_gives_existing_cities_their_plans_and_moves_the_deadline(migrator):
-    before = [("iap", "0002_verbose_names_and_versions")]
+    before = [("iap", "0002_verbose_names_and_versions"), ("partners", "0006_plausible_dates")]
     migrator.migrate(before)
-    others = [node for node in migrator.loader.graph.leaf_nodes() if node[0] != "iap"]
-    old = migrator.loader.project_state([*before, *others]).apps
+    old = migrator.loader.project_state(before).apps
     network = old.get_model("partners", "Network").objects.create(
         name="Old network",
         acronym="OLD",
@@ -59,11 +56,14 @@ def test_the_migration_gives_existing_cities_their_plans_and_moves_the_deadline(
     old.get_model("iap", "IapSettings").objects.create(
         network=network, roadmap_deadline=dt.date(2020, 12, 31)
     )
-    assert not Roadmap.objects.filter(partner_id=city.pk).exists()
+    assert not old.get_model("iap", "Roadmap").objects.filter(partner_id=city.pk).exists()
 
-    executor = MigrationExecutor(connection)
-    executor.migrate([("iap", "0004_delete_iapsettings")])
+    after = [("iap", "0004_delete_iapsettings"), ("partners", "0006_plausible_dates")]
+    MigrationExecutor(connection).migrate(after)
+    new = MigrationExecutor(connection).loader.project_state(after).apps
 
-    assert Roadmap.objects.filter(partner_id=city.pk).exists()
-    assert PlanSection.objects.filter(plan__partner_id=city.pk).count() == len(SectionKind)
-    assert roadmap_deadline(network=Network.objects.get(pk=network.pk)) == dt.date(2020, 12, 31)
+    assert new.get_model("iap", "Roadmap").objects.filter(partner_id=city.pk).exists()
+    sections = new.get_model("iap", "PlanSection").objects.filter(plan__partner_id=city.pk)
+    assert sections.count() == len(SectionKind)
+    deadline = new.get_model("partners", "KeyDeadline").objects.get(network_id=network.pk)
+    assert (deadline.purpose, deadline.due_on) == ("iap_roadmap", dt.date(2020, 12, 31))

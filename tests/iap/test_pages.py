@@ -1,19 +1,17 @@
-"""Editing plans without losing anyone's work, exports, SSAs and deadline reminders."""
+"""Editing plans without losing anyone's work, exports and SSAs."""
 
 import csv
 import datetime as dt
 import io
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import formats
 from pypdf import PdfReader
 
-from iap import services, tasks
-from iap.models import DeadlineReminder, PlanAction, RoadmapStep, SmallScaleAction
-from partners.models import Notification, Stakeholder
-from partners.services import roadmap_deadline_set
+from iap import services
+from iap.models import PlanAction, RoadmapStep, SmallScaleAction
+from partners.models import Stakeholder
 from tests.factories import PartnerFactory
 
 
@@ -240,76 +238,6 @@ def test_roadmap_page_costs_the_same_queries_as_it_grows(
     client = client_for(lead_expert)
     with django_assert_max_num_queries(25):
         assert client.get(roadmap_a.get_absolute_url()).status_code == 200
-
-
-def test_deadline_reminders_14_and_3_days_before_and_the_late_report(
-    net, city_a, city_b, roadmap_a, city_member_a, city_member_b, city_coordinator_a, coordinator
-):
-    def sent(words):
-        return sorted(
-            (n.recipient.email, n.title)
-            for n in Notification.objects.filter(title__contains=words, email__isnull=False)
-        )
-
-    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
-    assert services.send_deadline_reminders(today=dt.date(2020, 12, 16)) == {
-        "reminded": 0, "late_reports": 0,
-    }  # fmt: skip
-    services.send_deadline_reminders(today=dt.date(2020, 12, 17))
-    services.send_deadline_reminders(today=dt.date(2020, 12, 17))  # a doubled beat: nothing twice
-    assert [email for email, _ in sent("due in 14 days")] == sorted(
-        [city_member_a.email, city_coordinator_a.email, city_member_b.email]
-    )
-    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)  # city A is done
-    services.send_deadline_reminders(today=dt.date(2020, 12, 28))
-    assert [email for email, _ in sent("due in 3 days")] == [city_member_b.email]
-    services.send_deadline_reminders(today=dt.date(2021, 1, 1))
-    services.send_deadline_reminders(today=dt.date(2021, 1, 2))
-    late = sent("late since")
-    assert [email for email, _ in late] == [coordinator.email]
-    assert "Betatown" in late[0][1] and "Alphaville" not in late[0][1]
-    assert DeadlineReminder.objects.count() == 2 + 1 + 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_runs_at_once_send_one_reminder_when_several_thresholds_were_crossed(
-    net, city_a, city_member_a, coordinator
-):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
-    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
-
-    def run(_):
-        try:  # two days left: both the 14-day and the 3-day threshold are crossed
-            return services.send_deadline_reminders(today=dt.date(2020, 12, 29))["reminded"]
-        finally:
-            connection.close()
-
-    for round_ in range(10):  # a new race each round
-        DeadlineReminder.objects.all().delete()
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            reminded = sum(pool.map(run, range(4)))
-        assert reminded == 1, f"round {round_}: {reminded} messages to one city"
-        assert DeadlineReminder.objects.count() == 2
-
-
-@pytest.mark.celery
-@pytest.mark.django_db(transaction=True)
-def test_deadline_reminders_run_through_a_real_worker(
-    celery_worker, net, city_a, city_member_a, coordinator
-):
-    from tests.services import wait_until
-
-    roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
-    tasks.send_deadline_reminders.delay("2020-12-29")
-    tasks.send_deadline_reminders.delay("2020-12-29")
-    assert wait_until(lambda: len(mail.outbox) == 1)
-    assert wait_until(
-        lambda: DeadlineReminder.objects.count() == 2
-    )  # both thresholds crossed, one message
-    assert "due in 2 days" in mail.outbox[0].subject
 
 
 def test_the_city_marks_its_plan_final_and_back_to_drafting(client_for, net, city_a, city_member_a):

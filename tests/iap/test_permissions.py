@@ -13,7 +13,6 @@ from django.urls import reverse
 from iap import services
 from iap.enums import PlanStatus, RoadmapAction, RoadmapState
 from iap.models import RoadmapComment, SectionComment, SmallScaleAction, SsaFile
-from partners.selectors import roadmap_deadline
 from partners.services import roadmap_deadline_set
 
 ROLES = [
@@ -29,7 +28,7 @@ SEES_A = TEAM_A | STAFF | {"officer"}
 ALL_CITIES = STAFF | {"officer"}
 #: Pages of the network as a whole: another of its members gets 403, not 404.
 NETWORK_PAGES = {
-    "iap:review_queue", "iap:deadline", "iap:overview_roadmaps", "iap:overview_roadmaps_export",
+    "iap:review_queue", "iap:overview_roadmaps", "iap:overview_roadmaps_export",
     "iap:overview_actions", "iap:overview_actions_export", "iap:overview_ssas",
     "iap:overview_ssas_export",
 }  # fmt: skip
@@ -45,7 +44,6 @@ PAGES = [
     ("iap:overview_ssas", [], ALL_CITIES),
     ("iap:overview_ssas_export", ["csv"], ALL_CITIES),
     ("iap:overview_ssas_export", ["xlsx"], ALL_CITIES),
-    ("iap:deadline", [], {"coordinator"}),  # partners.change_workplan
     ("iap:roadmap", ["a"], SEES_A),
     ("iap:version", ["a", 1], SEES_A),
     ("iap:version_diff", ["a", 1, 1], SEES_A),
@@ -199,16 +197,6 @@ def test_queue_shows_state_waiting_and_who_is_late(
     assert alpha < beta  # waiting for a review comes first
     assert "Submitted" in page[alpha:beta]
     assert "Late" in page[beta:] and "Late" not in page[alpha:beta]
-
-
-def test_the_coordinator_sets_the_deadline_as_the_networks_key_deadline(
-    client_for, net, coordinator
-):
-    page = reverse("iap:deadline", args=[net.slug])
-    response = client_for(coordinator).post(page, {"roadmap_deadline": "2020-12-31"})
-    assert response["Location"] == reverse("iap:review_queue", args=[net.slug])
-    assert roadmap_deadline(network=net) == dt.date(2020, 12, 31)
-    assert 'value="2020-12-31"' in client_for(coordinator).get(page).content.decode()
 
 
 def test_another_citys_ssa_is_404_even_through_ones_own_city(

@@ -3,6 +3,7 @@ same in words; marks a person with low vision can see; labels that cannot inject
 dates at the edge of what Python holds drawn, not a 500."""
 
 import datetime as dt
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -10,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from portal import charts
 
@@ -467,3 +469,25 @@ def test_the_template_shows_the_chart_in_a_figure_with_its_table_behind_a_summar
     assert '<th scope="row">Sofia</th>' in html and "<td>48,500 EUR</td>" in html
     empty = render_to_string("portal/chart.html", {"chart": budgets(bars=[])})
     assert "No data yet." in empty
+
+
+@pytest.mark.parametrize(
+    "low, high",
+    [(0, 0), (0, 1), (0, 7), (0, 9), (0, 13), (0, 120000), (-3, 7), (0, 0.5), (0, 1e30)],
+)
+def test_value_ticks_are_few_whole_numbers_from_zero_past_the_largest_value(low, high):
+    ticks = charts.integer_ticks(low, high)
+    assert 2 <= len(ticks) <= 5
+    assert all(isinstance(tick, int) for tick in ticks)
+    assert 0 in ticks and ticks[0] <= low and ticks[-1] >= high
+    assert len({b - a for a, b in itertools.pairwise(ticks)}) == 1
+
+
+def test_a_title_translated_lazily_is_drawn_in_the_persons_language():
+    chart = budgets(title=gettext_lazy("Total"))
+    assert parse(chart)[0].text == "Total" and chart.table.caption == "Total"
+
+
+def test_an_id_given_by_the_page_is_escaped_too():
+    chart = budgets(chart_id='a" onload="alert(1)')
+    assert parse(chart).get("onload") is None

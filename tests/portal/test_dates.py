@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from iap.forms import DeadlineForm
 from meetings import services as meeting_services
 from meetings.enums import CallKind, NoticeKind
 from meetings.forms import CheckupRoundForm, RescheduleForm
@@ -18,11 +17,12 @@ from meetings.models import AgendaItem, Call, CheckupRound, FollowUp, Meeting, N
 from news.enums import ArticleStatus
 from news.forms import PublishForm
 from news.models import Article
-from partners.enums import DeadlinePurpose
-from partners.forms import KeyDeadlineForm, UlgMeetingForm, WorkplanStageForm
-from partners.models import KeyDeadline, UlgMeeting, WorkplanStage
+from partners.enums import ObligationKind
+from partners.forms import UlgMeetingForm, WorkplanStageForm
+from partners.models import Obligation, UlgMeeting, WorkplanStage
 from portal.dates import localtime_or_utc
 from portal.validators import plausible_date, plausible_datetime
+from progress.forms import ObligationForm
 
 START = dt.datetime(2031, 2, 16, 9, 0, tzinfo=dt.UTC)
 MESSAGE = "Enter a date between 2000 and 2100."
@@ -149,9 +149,13 @@ def test_plan_and_roadmap_dates_out_of_range_are_refused(
 
 @pytest.mark.parametrize("typed", EDGE_DATES)
 def test_the_roadmap_deadline_out_of_range_is_refused(client_for, net, coordinator, typed):
-    response = client_for(coordinator).post(_path("iap:deadline", net), {"roadmap_deadline": typed})
+    response = client_for(coordinator).post(
+        _path("progress:obligation_create", net),
+        {"kind": ObligationKind.ROADMAP, "title": "Roadmaps", "due_on": typed, "target": 1,
+         "remind_days": "14, 3", "grace_days": 7},
+    )  # fmt: skip
     assert MESSAGE in response.content.decode()
-    assert not KeyDeadline.objects.filter(purpose=DeadlinePurpose.IAP_ROADMAP).exists()
+    assert not Obligation.objects.filter(kind=ObligationKind.ROADMAP).exists()
 
 
 @pytest.mark.parametrize("typed", EDGE_TIMES)
@@ -181,9 +185,16 @@ def test_city_and_workplan_date_forms_refuse_years_out_of_range(net, city_a, typ
             {"name": "Activation", "starts_on": typed, "ends_on": typed},
             instance=WorkplanStage(network=net),
         ),
-        KeyDeadlineForm(
-            {"title": "Final IAP", "due_on": typed, "purpose": DeadlinePurpose.OTHER},
-            instance=KeyDeadline(network=net),
+        ObligationForm(
+            {
+                "title": "Final IAP",
+                "due_on": typed,
+                "kind": ObligationKind.MILESTONE,
+                "target": 1,
+                "grace_days": 7,
+            },
+            instance=Obligation(network=net),
+            network=net,
         ),
     ]
     for form in forms:
@@ -197,7 +208,6 @@ def test_plain_date_forms_refuse_years_out_of_range(net, typed):
     checkup = CheckupRoundForm({"title": "Far", "starts_at": typed, "minutes": 60}, network=net)
     assert MESSAGE in str(checkup.errors)
     assert MESSAGE in str(PublishForm({"action": "schedule", "publish_at": typed}).errors)
-    assert MESSAGE in str(DeadlineForm({"roadmap_deadline": typed[:10]}).errors)
 
 
 def test_the_edges_of_the_range_are_accepted():

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from partners import demo, demo_scale
@@ -19,10 +21,24 @@ class Command(BaseCommand):
             help="Generated networks to make besides the demo networks; those of an "
             "earlier run are replaced. 0 (the default) leaves them as they are.",
         )
+        parser.add_argument(
+            "--today",
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="Date the demo's open work (deadlines, the review waiting, the next TNM) "
+            "as if loaded on this day; for tests. Default: today.",
+        )
 
-    def handle(self, *args, scale=0, **options):
+    def handle(self, *args, scale=0, today=None, **options):
+        if isinstance(today, str):
+            try:
+                today = dt.date.fromisoformat(today)
+            except ValueError as error:
+                raise CommandError(f"--today: give a date as YYYY-MM-DD ({error}).") from None
+        if today is not None and not 2022 <= today.year <= 2100:  # after the 2020–21 history
+            raise CommandError("--today: give a date between 2022 and 2100.")
         with transaction.atomic():
-            context = demo.load(stdout=self.stdout)
+            context = demo.load(stdout=self.stdout, today=today)
             for load in demo_loaders:  # the other apps', registered in their ready()
                 load(context=context, stdout=self.stdout)
             counts = demo_scale.generate(scale=scale, stdout=self.stdout) if scale > 0 else {}
