@@ -115,6 +115,11 @@ class DemoDates:
     def final_iap(self) -> dt.date:
         return add_months(self.today, 7)
 
+    @property
+    def network_end(self) -> dt.date:
+        """Six months of closing after the final IAPs."""
+        return max(add_months(self.final_iap, 6), dt.date(2022, 12, 31))
+
     def in_quarter(self, days_ago: int) -> dt.date:
         """`days_ago` days ago, but not before the quarter began."""
         return max(self.days_ago(days_ago), self.quarter[0])
@@ -142,7 +147,7 @@ def load(*, stdout=None, today: dt.date | None = None) -> dict:
                 "linked to the UN Sustainable Development Goals."
             ),
             "start_date": dt.date(2019, 9, 1),
-            "end_date": dt.date(2022, 12, 31),
+            "end_date": dates.network_end,
             "current_phase": Phase.PLANNING_ACTIONS,
         },
     )
@@ -230,18 +235,22 @@ def load(*, stdout=None, today: dt.date | None = None) -> dict:
     }
 
 
-STAGES = [
-    ("Phase 1", Phase.PHASE_1, dt.date(2019, 9, 1), dt.date(2020, 4, 30),
-     "Partnership built and baseline study."),
-    ("Activation", Phase.ACTIVATION, dt.date(2020, 5, 1), dt.date(2020, 12, 15),
-     "URBACT Local Groups set up; IAP roadmaps drafted."),
-    ("Planning Actions", Phase.PLANNING_ACTIONS, dt.date(2020, 12, 16), dt.date(2021, 12, 15),
-     "Actions designed; Small Scale Actions tested."),
-    ("Planning Implementation", Phase.PLANNING_IMPLEMENTATION, dt.date(2021, 12, 16),
-     dt.date(2022, 6, 30), "Final Integrated Action Plans."),
-    ("Closing", Phase.CLOSING, dt.date(2022, 7, 1), dt.date(2022, 12, 31),
-     "Final event in Milan and the network's results shared."),
-]  # fmt: skip
+def stages(dates: "DemoDates") -> list[tuple]:
+    """The workplan: the real 2019–2020 stages, then the later ones stretched to the demo's
+    open work, so that today falls in Planning Actions, before the final IAPs are due."""
+    planning_ends = max(dates.days_ahead(60), dt.date(2021, 12, 15))
+    return [
+        ("Phase 1", Phase.PHASE_1, dt.date(2019, 9, 1), dt.date(2020, 4, 30),
+         "Partnership built and baseline study."),
+        ("Activation", Phase.ACTIVATION, dt.date(2020, 5, 1), dt.date(2020, 12, 15),
+         "URBACT Local Groups set up; IAP roadmaps drafted."),
+        ("Planning Actions", Phase.PLANNING_ACTIONS, dt.date(2020, 12, 16), planning_ends,
+         "Actions designed; Small Scale Actions tested."),
+        ("Planning Implementation", Phase.PLANNING_IMPLEMENTATION,
+         planning_ends + dt.timedelta(days=1), dates.final_iap, "Final Integrated Action Plans."),
+        ("Closing", Phase.CLOSING, dates.final_iap + dt.timedelta(days=1), dates.network_end,
+         "Final event in Milan and the network's results shared."),
+    ]  # fmt: skip
 
 
 def obligations(dates: DemoDates) -> list[dict]:
@@ -294,7 +303,7 @@ PAIRS = [
 
 
 def load_workplan(network, dates):
-    for name, phase, starts, ends, what in STAGES:
+    for name, phase, starts, ends, what in stages(dates):
         WorkplanStage.objects.update_or_create(
             network=network,
             name=name,

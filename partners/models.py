@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -309,6 +308,17 @@ def default_remind_days():
     return [14, 3]
 
 
+def validate_remind_days(value):
+    """Up to six whole numbers of days from 0 to 365, each once."""
+    if not isinstance(value, list) or len(value) > 6:
+        raise ValidationError(_("Give at most six numbers of days."))
+    if any(not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365
+           for days in value):  # fmt: skip
+        raise ValidationError(_("Each number of days is a whole number from 0 to 365."))
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each number of days once, please."))
+
+
 class Obligation(models.Model):
     """Something each city (or the lead expert) owes the network by a date: submit the
     roadmap, review a submission within N days, hold a ULG meeting this quarter … The
@@ -357,12 +367,11 @@ class Obligation(models.Model):
         blank=True,
         help_text=_("For attendance: the transnational meeting it is about."),
     )
-    remind_days = ArrayField(
-        models.PositiveSmallIntegerField(validators=[MaxValueValidator(365)]),
-        verbose_name=_("remind (days before)"),
-        size=6,
+    remind_days = models.JSONField(
+        _("remind (days before)"),
         default=default_remind_days,
         blank=True,
+        validators=[validate_remind_days],
     )
     grace_days = models.PositiveSmallIntegerField(
         _("tell the coordinator after (days late)"),
@@ -403,11 +412,6 @@ class Obligation(models.Model):
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        super().clean()
-        if len(set(self.remind_days or [])) != len(self.remind_days or []):
-            raise ValidationError({"remind_days": _("Each number of days once, please.")})
 
     @property
     def owed_by_cities(self):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Prefetch, QuerySet, Subquery
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -21,6 +23,7 @@ from .models import (
     Stakeholder,
     UlgMeeting,
     User,
+    WorkplanStage,
 )
 from .roles import (
     city_ids_in,
@@ -217,3 +220,52 @@ def roadmap_deadline_of(network) -> Subquery:
     `network` is that row's path to its network, e.g. `OuterRef("partner__network")`."""
     deadlines = Obligation.objects.filter(network=network, kind=ObligationKind.ROADMAP)
     return Subquery(deadlines.order_by("due_on", "pk").values("due_on")[:1])
+
+
+# The workplan ------------------------------------------------------------------------
+
+
+def workplan_of(network) -> tuple[list[WorkplanStage], list[Obligation]]:
+    """The network's workplan stages and its obligations (milestones included), in date
+    order, read together in one query and kept on the network object for the rest of the
+    request: the network home, which shows both, has no query to spare.
+
+    The network home's view and the timeline panel (`progress.glance`) share it."""
+    found = getattr(network, _WORKPLAN_ATTR, None)
+    if found is None:
+        stages = WorkplanStage.objects.filter(network=OuterRef("pk")).order_by("starts_on", "pk")
+        obligations = Obligation.objects.filter(network=OuterRef("pk")).order_by(
+            F("due_on").asc(nulls_first=True), "pk"
+        )
+        stage_rows, obligation_rows = (
+            Network.objects.filter(pk=network.pk)
+            .annotate(
+                stage_rows=ArraySubquery(_as_json(stages)),
+                obligation_rows=ArraySubquery(_as_json(obligations)),
+            )
+            .values_list("stage_rows", "obligation_rows")
+            .get()
+        )
+        found = (
+            [_instance(WorkplanStage, row, network) for row in stage_rows],
+            [_instance(Obligation, row, network) for row in obligation_rows],
+        )
+        setattr(network, _WORKPLAN_ATTR, found)
+    return found
+
+
+_WORKPLAN_ATTR = "_c4csr_workplan"
+
+
+def _as_json(queryset):
+    """Each row of `queryset` as one JSON object of its model's columns."""
+    fields = queryset.model._meta.concrete_fields
+    return queryset.values(row=JSONObject(**{f.attname: F(f.attname) for f in fields}))
+
+
+def _instance(model, row: dict, network):
+    fields = model._meta.concrete_fields
+    values = [field.to_python(row[field.attname]) for field in fields]
+    instance = model.from_db(model.objects.db, [field.attname for field in fields], values)
+    instance.network = network
+    return instance

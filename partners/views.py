@@ -39,10 +39,11 @@ class NetworkHomeView(NetworkPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         my_cities = city_ids_in(self.request.user, self.network.pk)
+        stages, deadlines = selectors.workplan_of(self.network)
         return super().get_context_data(
             partners=self.network.partners.all(),
-            stages=self.network.stages.all(),
-            deadlines=self.network.obligations.all(),
+            stages=stages,
+            deadlines=deadlines,
             today=timezone.localdate(),
             my_groups=selectors.city_groups_named(network=self.network, partner_ids=my_cities)
             if my_cities

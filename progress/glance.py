@@ -8,11 +8,10 @@ an empty drawing.
 
 import datetime as dt
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +20,9 @@ from django.utils.translation import ngettext
 from iap.enums import RoadmapState, StepStatus
 from iap.models import Roadmap, RoadmapStep, RoadmapTransition, RoadmapVersion
 from partners.enums import ObligationState
-from partners.models import Network, Obligation, Partner, WorkplanStage
+from partners.models import Partner, WorkplanStage
 from partners.roles import cities_in
+from partners.selectors import workplan_of
 from portal import charts
 
 from . import states
@@ -68,53 +68,6 @@ def workplan_timeline(*, network, user, today=None, grid=None) -> charts.Chart |
         bands=stages,
         markers=markers,
     )
-
-
-def workplan_of(network) -> tuple[list[WorkplanStage], list[Obligation]]:
-    """The network's workplan stages and its obligations (milestones included), in date
-    order, read together in one query and kept on the network object for the rest of the
-    request: the network home, which shows both, has no query to spare.
-
-    Only partners' models: the network home's view can share it once it lives in
-    `partners.selectors`."""
-    found = getattr(network, _WORKPLAN_ATTR, None)
-    if found is None:
-        stages = WorkplanStage.objects.filter(network=OuterRef("pk")).order_by("starts_on", "pk")
-        obligations = Obligation.objects.filter(network=OuterRef("pk")).order_by(
-            F("due_on").asc(nulls_first=True), "pk"
-        )
-        stage_rows, obligation_rows = (
-            Network.objects.filter(pk=network.pk)
-            .annotate(
-                stage_rows=ArraySubquery(_as_json(stages)),
-                obligation_rows=ArraySubquery(_as_json(obligations)),
-            )
-            .values_list("stage_rows", "obligation_rows")
-            .get()
-        )
-        found = (
-            [_instance(WorkplanStage, row, network) for row in stage_rows],
-            [_instance(Obligation, row, network) for row in obligation_rows],
-        )
-        setattr(network, _WORKPLAN_ATTR, found)
-    return found
-
-
-_WORKPLAN_ATTR = "_c4csr_workplan"
-
-
-def _as_json(queryset):
-    """Each row of `queryset` as one JSON object of its model's columns."""
-    fields = queryset.model._meta.concrete_fields
-    return queryset.values(row=JSONObject(**{f.attname: F(f.attname) for f in fields}))
-
-
-def _instance(model, row: dict, network):
-    fields = model._meta.concrete_fields
-    values = [field.to_python(row[field.attname]) for field in fields]
-    instance = model.from_db(model.objects.db, [field.attname for field in fields], values)
-    instance.network = network
-    return instance
 
 
 def _standing_words(obligation, grid, *, every_city: bool) -> str:

@@ -52,6 +52,11 @@ def obligation_remove(*, user: User, obligation: Obligation) -> None:
 # Reminders -------------------------------------------------------------------------------
 
 
+#: Late messages start only within this many days after the date: an obligation set or
+#: migrated long after its date does not send news of a years-old delay.
+LATE_MESSAGES_FOR_DAYS = 60
+
+
 def send_obligation_reminders(*, today: dt.date | None = None) -> dict:
     """Remind whoever still owes something, at the offsets each obligation sets; tell the
     one who owes it when it is late; tell the coordinator after the grace period.
@@ -73,6 +78,8 @@ def send_obligation_reminders(*, today: dt.date | None = None) -> dict:
             ):
                 continue
             days_left = (cell.due_on - today).days
+            if cell.state == ObligationState.LATE and -days_left > LATE_MESSAGES_FOR_DAYS:
+                continue  # long past: nobody starts telling now (e.g. a 2020 deadline)
             if cell.state == ObligationState.LATE:
                 counts[ReminderStage.LATE] += _send(cell, ReminderStage.LATE, 0, today)
                 if -days_left >= cell.obligation.grace_days:

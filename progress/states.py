@@ -9,7 +9,17 @@ what each obligation needs annotated on it, whatever the number of obligations.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -190,12 +200,16 @@ def _annotated(cities, obligations, today):
                     open=Count("pk", filter=Q(done=False)),
                     overdue=Count("pk", filter=Q(done=False, due_on__lt=today)),
                     call=Min("call_id", filter=Q(done=False)),
+                    first_overdue=Min("due_on", filter=Q(done=False, due_on__lt=today)),
                 )
             )
             for what in ("total", "open", "overdue", "call"):
                 annotations[_name(ob, what)] = Subquery(
                     counted.values(what)[:1], output_field=IntegerField()
                 )
+            annotations[_name(ob, "first_overdue")] = Subquery(
+                counted.values("first_overdue")[:1], output_field=DateField()
+            )
     return cities.annotate(**annotations) if annotations else cities
 
 
@@ -323,12 +337,15 @@ def _follow_ups(obligation, partner, today):
         )
         return _cell(obligation, partner, state=ObligationState.DONE, due_on=obligation.due_on,
                      detail=detail, url=url, today=today)  # fmt: skip
-    state = state_by_date(due_on=obligation.due_on, today=today, opens_on=obligation.opens_on)
+    due_on = obligation.due_on
+    state = state_by_date(due_on=due_on, today=today, opens_on=obligation.opens_on)
+    first_overdue = getattr(partner, _name(obligation, "first_overdue"))
     if overdue and state != ObligationState.NOT_DUE_YET:
-        state = ObligationState.LATE  # a follow-up past its own date is late already
+        # A follow-up past its own date is late already, counted from that date.
+        state, due_on = ObligationState.LATE, min(due_on, first_overdue or due_on)
     detail = _("%(done)d of %(total)d done") % {"done": total - open_, "total": total}
-    return _cell(obligation, partner, state=state, due_on=obligation.due_on, detail=detail,
-                 url=url, today=today)  # fmt: skip
+    return _cell(obligation, partner, state=state, due_on=due_on, detail=detail, url=url,
+                 today=today)  # fmt: skip
 
 
 def _final_iap(obligation, partner, today):

@@ -9,7 +9,7 @@ from . import glance, selectors, states
 
 
 class MatrixView(NetworkPermissionMixin, TemplateView):
-    """"Where each city stands": one row per city, one column per obligation."""
+    """ "Where each city stands": one row per city, one column per obligation."""
 
     permission_required = "progress.view_matrix"
     template_name = "progress/matrix.html"

@@ -55,6 +55,7 @@ from tests.partners.conftest import (  # noqa: F401
     stakeholders_a,
     ulg_meeting_a,
 )
+from tests.progress.conftest import roadmap_obligation  # noqa: F401
 from tests.test_url_coverage import named_patterns
 from tests.test_views_declare_permissions import view_of
 
@@ -93,6 +94,9 @@ CALL = (("meetings:call_detail", ("net", "call")), ("meetings:call_ics", ("net",
         ("meetings:meeting_list", ("net",)), ("partners:network_home", ("net",)))  # fmt: skip
 ULG = (("partners:ulg", ("net", "city")), ("partners:partner_detail", ("net", "city")))
 CITY = ("net", "city")
+OBLIGATIONS = (("progress:obligations", ("net",)), ("progress:matrix", ("net",)),
+               ("progress:home", ("net",)), ("progress:city", ("net", "city")),
+               ("partners:network_home", ("net",)))  # fmt: skip
 
 FORMS = [
     # Accounts: public forms as a visitor, the person's own as a city member.
@@ -161,6 +165,10 @@ FORMS = [
     Form("meetings:follow_up_toggle", "city_coordinator_a", ("net", "call", "follow_up"), posts=()),
     Form("meetings:call_reschedule", "city_coordinator_a", ("net", "call"), shown_on=CALL),
     Form("meetings:call_cancel", "city_coordinator_a", ("net", "call"), posts=()),
+    # Progress
+    Form("progress:obligation_create", "coordinator", shown_on=OBLIGATIONS),
+    Form("progress:obligation_edit", "coordinator", ("net", "obligation"), shown_on=OBLIGATIONS),
+    Form("progress:obligation_remove", "coordinator", ("net", "obligation"), posts=()),
     # IAP
     Form(
         "iap:roadmap_transition",
@@ -231,6 +239,7 @@ def _reset_uid(request):
 
 ARGUMENTS = {
     "net": lambda request: request.getfixturevalue("net").slug,
+    "obligation": lambda request: request.getfixturevalue("roadmap_obligation").pk,
     "notification": lambda request: (
         partner_services.notify(
             recipients=[request.getfixturevalue("city_member_a")],

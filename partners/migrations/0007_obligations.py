@@ -1,7 +1,6 @@
 """Key deadlines become obligations: the same rows (the roadmap deadline keeps its kind, the
 display-only ones become milestones), with what reminders and states need."""
 
-import django.contrib.postgres.fields
 import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
@@ -62,13 +61,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="obligation",
             name="remind_days",
-            field=django.contrib.postgres.fields.ArrayField(
-                base_field=models.PositiveSmallIntegerField(
-                    validators=[django.core.validators.MaxValueValidator(365)]
-                ),
+            field=models.JSONField(
                 blank=True,
                 default=partners.models.default_remind_days,
-                size=6,
+                validators=[partners.models.validate_remind_days],
                 verbose_name="remind (days before)",
             ),
         ),

@@ -13,7 +13,7 @@ def test_coordinator_logs_in_through_the_form_and_lands_on_the_network_home(
 
     login(page, "coordinator@example.org", PASSWORD)
 
-    expect(page).to_have_url(f"{live_server.url}/n/cities4csr/")
+    expect(page).to_have_url(f"{live_server.url}/n/cities4csr/home/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("CITIES4CSR")
     expect(page.get_by_role("button", name="Chiara Rossi")).to_be_visible()
 

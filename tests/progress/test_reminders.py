@@ -330,3 +330,14 @@ def test_reminders_run_through_a_real_worker_once_and_the_log_lists_them(
     assert text.count("Reminder before the date") == 2
     for person in (city_member_a, city_coordinator_a, city_member_b):
         assert f"{person.get_full_name()} &lt;{person.email}&gt;" in text
+
+
+def test_a_delay_long_past_when_the_obligation_is_first_seen_sends_no_late_news(
+    net, city_a, city_coordinator_a, coordinator, roadmap_obligation
+):
+    """Deploying on a network whose 2020 roadmap deadline a city still misses does not
+    tell anyone of a years-old delay; a delay of last week is told."""
+    assert run(dt.date(2023, 6, 1)) == NOTHING
+    assert not ReminderSent.objects.exists()
+    Obligation.objects.filter(pk=roadmap_obligation.pk).update(due_on=dt.date(2023, 5, 25))
+    assert run(dt.date(2023, 6, 1)) == {**NOTHING, LATE: 1, ESCALATED: 1}

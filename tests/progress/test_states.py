@@ -197,6 +197,7 @@ def test_follow_ups_are_done_when_all_are_and_late_when_one_is_past_its_date(net
     assert (done.state, done.detail) == (S.DONE, "1 of 1 done")
     behind = state(net, ob, city_b)
     assert behind.state == S.LATE  # one is past its own date, the obligation is not yet
+    assert (behind.due_on, behind.days_late) == (dt.date(2021, 3, 10), 5)  # counted from it
     assert behind.detail == "0 of 2 done"
     assert behind.url == f"/n/{net.slug}/meetings/calls/{call_b.pk}/"
     FollowUp.objects.filter(pk=late.pk).update(done=True)
