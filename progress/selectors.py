@@ -204,7 +204,7 @@ def home_of(*, user, network, today=None, now=None) -> Home:
 
 
 def _date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    return formats.date_format(value, "j M Y")
 
 
 def next_action(standing: Standing) -> NextAction:

@@ -123,7 +123,7 @@ def _message(cell: states.Standing, stage: str, today: dt.date) -> str:
     values = {
         "what": cell.obligation.title,
         "city": cell.partner.city,
-        "date": formats.date_format(cell.due_on, "DATE_FORMAT"),
+        "date": formats.date_format(cell.due_on, "j M Y"),
         "detail": cell.detail,
     }
     if cell.obligation.is_review:

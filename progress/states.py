@@ -217,7 +217,7 @@ def _annotated(cities, obligations, today):
 
 
 def _date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
+    return formats.date_format(value, "j M Y") if value else ""
 
 
 def _local_date(value):

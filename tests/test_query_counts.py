@@ -63,6 +63,8 @@ PAGES = [
     "all IAP actions",
     "all IAP actions, CSV",
     "all SSAs",
+    "obligations",
+    "reminders sent",
     "roadmap",
     "plan",
     "SSA list",
@@ -245,6 +247,13 @@ def pages() -> dict[str, Page]:
                 f"{acronym}: Small Scale Action budgets by city",
             ),
         ),
+        "obligations": Page(
+            url("progress:obligations", slug),
+            coordinator,
+            "Obligations and deadlines",
+            ("IAP roadmaps submitted",),
+        ),
+        "reminders sent": Page(url("progress:reminder_log", slug), coordinator, "Reminders sent"),
         "city progress, with its chart": Page(
             url("progress:city", slug, city.slug),
             coordinator,

@@ -34,7 +34,7 @@ def days(n):
 
 
 def long_date(day):
-    return formats.date_format(day, "DATE_FORMAT")
+    return formats.date_format(day, "j M Y")
 
 
 def at(day, hour=10):
