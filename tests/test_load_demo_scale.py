@@ -105,15 +105,16 @@ def test_generated_roadmaps_plans_and_news_have_realistic_volume(loaded):
 
 
 @pytest.mark.django_db
-def test_generated_coordinator_logs_in_and_opens_the_network_home(loaded, client):
+def test_generated_coordinator_logs_in_and_lands_on_their_home_there(loaded, client):
     response = client.post(
         "/accounts/login/",
         {"username": "coordinator@gen-01.example.org", "password": PASSWORD},
         follow=True,
     )
     assert response.status_code == 200
-    assert response.request["PATH_INFO"] == "/n/gen-01/"
+    assert response.request["PATH_INFO"] == "/n/gen-01/home/"
     assert Network.objects.get(slug="gen-01").acronym in response.text
+    assert "Where each city stands" in response.text
 
 
 @pytest.mark.django_db
