@@ -235,6 +235,18 @@ def pages() -> list[Page]:
         Page(f"network home, {role} {home}", home, user, acronym, (user.get_full_name(),))
         for role, user in roles
     ]
+    own_home = url("progress:home", slug)
+    result += [
+        Page(f"own home, {role} {own_home}", own_home, user, f"Your home in {acronym}")
+        for role, user in roles
+    ]
+    result += [
+        Page("where each city stands", url("progress:matrix", slug), coordinator,
+             "Where each city stands"),
+        Page("all roadmaps", url("iap:overview_roadmaps", slug), coordinator, "All roadmaps"),
+        Page("reminders sent", url("progress:reminder_log", slug), coordinator,
+             "Reminders sent"),
+    ]  # fmt: skip
     city_pages = [
         ("roadmap", "iap:roadmap", f"{city.city}: IAP roadmap"),
         ("plan", "iap:plan", f"{city.city}: Integrated Action Plan"),

@@ -66,7 +66,9 @@ def _of_network(user, network, obligations, today) -> list[CalendarItem]:
     grid = None
     if owed:
         partners = None if whole or reviewer else own
-        grid = states.matrix(network=network, today=today, partners=partners, obligations=owed)
+        grid = states.matrix(
+            network=network, today=today, partners=partners, obligations=owed, viewer=user
+        )
     items = []
     if whole:
         items += [_network_item(ob, grid) for ob in wanted if ob.due_on is not None]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Obligation, Partner
+from partners.models import Network, Obligation, Partner
 
 from .enums import ReminderStage
 
@@ -16,20 +16,34 @@ class ReminderSent(models.Model):
     The unique constraints make each go once: the run that inserts the row sends the
     message in the same transaction; a second run at the same time fails on the row and
     rolls its message back. A new due date (e.g. a new submission to review) is a new row.
+    A removed obligation or city leaves its lines, with NULL where it was and its name
+    kept; no constraint compares those lines.
     """
 
-    obligation = models.ForeignKey(
-        Obligation, verbose_name=_("obligation"), on_delete=models.CASCADE, related_name="+"
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
     )
+    # The log outlives what it is about: a removed obligation or city leaves its lines,
+    # with their names as they were.
+    obligation = models.ForeignKey(
+        Obligation,
+        verbose_name=_("obligation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    obligation_title = models.CharField(_("obligation"), max_length=200, blank=True)
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("city"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
         help_text=_("Empty for a report about several cities from before the audit log."),
     )
+    city_name = models.CharField(_("city"), max_length=200, blank=True)
     stage = models.CharField(_("message"), max_length=20, choices=ReminderStage.choices)
     days_before = models.SmallIntegerField(_("days before the date"), default=0)
     due_on = models.DateField(_("due on"))
@@ -52,10 +66,19 @@ class ReminderSent(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["obligation", "stage", "days_before", "due_on"],
-                condition=Q(partner__isnull=True),
+                condition=Q(partner__isnull=True, city_name=""),
                 name="obligation_report_once",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_stage_display()} {self.due_on}"
+
+    def save(self, *args, **kwargs):
+        """The line names its network, obligation and city as they are when it is written."""
+        if self.obligation_id is not None:
+            self.network_id = self.network_id or self.obligation.network_id
+            self.obligation_title = self.obligation_title or self.obligation.title
+        if self.partner_id is not None:
+            self.city_name = self.city_name or self.partner.city
+        super().save(*args, **kwargs)

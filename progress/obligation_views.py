@@ -96,7 +96,7 @@ class ObligationFormView(ObligationMixin, FormView):
 
 
 class ObligationRemoveView(ObligationMixin, TemplateView):
-    """GET: what will go (the obligation and its reminder history); POST: it goes."""
+    """GET: what will go (the obligation; its reminders stay in the log); POST: it goes."""
 
     template_name = "progress/obligation_remove.html"
 
@@ -112,7 +112,7 @@ class ObligationRemoveView(ObligationMixin, TemplateView):
         services.obligation_remove(user=request.user, obligation=self.object)
         messages.success(
             request,
-            _("The obligation “%(title)s” and its reminder history have been removed.")
+            _("The obligation “%(title)s” has been removed; its reminders stay in the log.")
             % {"title": title},
         )
         return HttpResponseRedirect(self.list_url())
@@ -131,7 +131,7 @@ class ReminderLogView(NetworkPermissionMixin, TemplateView):
         chosen = ReminderLogFilter(
             self.request.GET, partners=partners, obligations=obligations
         ).chosen()
-        rows = ReminderSent.objects.filter(obligation__network=self.network).select_related(
+        rows = ReminderSent.objects.filter(network=self.network).select_related(
             "obligation", "partner"
         )
         if "city" in chosen:

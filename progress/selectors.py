@@ -172,10 +172,13 @@ def home_of(*, user, network, today=None, now=None) -> Home:
     is_officer = Role.PROGRAMME_OFFICER in roles
     every_city = None
     if runs_network or is_officer or roles & set(Role.reviewers()):
-        every_city = matrix(network=network, today=today)
+        every_city = matrix(network=network, today=today, viewer=user)
     if city_ids:
         grid = every_city or matrix(
-            network=network, today=today, partners=[Partner(pk=pk) for pk in city_ids]
+            network=network,
+            today=today,
+            partners=[Partner(pk=pk) for pk in city_ids],
+            viewer=user,
         )
         home.cities = city_homes(network=network, grid=grid, city_ids=city_ids)
         home.follow_ups = follow_ups_of(user=user, network=network, city_ids=city_ids, today=today)

@@ -52,8 +52,9 @@ def obligation_remove(*, user: User, obligation: Obligation) -> None:
 # Reminders -------------------------------------------------------------------------------
 
 
-#: Late messages start only within this many days after the date: an obligation set or
-#: migrated long after its date does not send news of a years-old delay.
+#: Late news starts only within this many days after the date (for the coordinator, after
+#: the grace period): an obligation set or migrated long after its date does not send news
+#: of a years-old delay.
 LATE_MESSAGES_FOR_DAYS = 60
 
 
@@ -64,12 +65,14 @@ def send_obligation_reminders(*, today: dt.date | None = None) -> dict:
     Only the nearest offset crossed is sent, so a city that was not reminded 14 days
     before (the obligation was set later) gets one message, not two. Each message goes
     once: its `ReminderSent` row and the notification are written in one transaction,
-    and the row's unique constraint refuses a second one.
+    and the row's unique constraint refuses a second one; what the log holds already is
+    read first, so an hourly run does not try again what went out.
     """
     today = today or timezone.localdate()
     counts = dict.fromkeys(ReminderStage.values, 0)
     for network in Network.objects.order_by("pk"):
         grid = states.matrix(network=network, today=today)
+        sent = _sent_keys(network)
         escalations: dict[Obligation, list[states.Standing]] = {}
         for cell in grid.all():
             if cell.due_on is None or cell.state in (
@@ -78,29 +81,53 @@ def send_obligation_reminders(*, today: dt.date | None = None) -> dict:
             ):
                 continue
             days_left = (cell.due_on - today).days
-            if cell.state == ObligationState.LATE and -days_left > LATE_MESSAGES_FOR_DAYS:
-                continue  # long past: nobody starts telling now (e.g. a 2020 deadline)
             if cell.state == ObligationState.LATE:
-                counts[ReminderStage.LATE] += _send(cell, ReminderStage.LATE, 0, today)
-                if -days_left >= cell.obligation.grace_days:
+                late, grace = -days_left, cell.obligation.grace_days
+                if late <= LATE_MESSAGES_FOR_DAYS:
+                    counts[ReminderStage.LATE] += _send(cell, ReminderStage.LATE, 0, today, sent)
+                if grace <= late <= grace + LATE_MESSAGES_FOR_DAYS and (
+                    _key(cell, ReminderStage.ESCALATED, 0) not in sent
+                ):
                     escalations.setdefault(cell.obligation, []).append(cell)
                 continue
-            crossed = [days for days in cell.obligation.remind_days if days_left <= days]
+            crossed = [days for days in _offsets(cell.obligation) if days_left <= days]
             if crossed:
                 counts[ReminderStage.BEFORE] += _send(
-                    cell, ReminderStage.BEFORE, min(crossed), today
+                    cell, ReminderStage.BEFORE, min(crossed), today, sent
                 )
         for obligation, cells in escalations.items():
             counts[ReminderStage.ESCALATED] += _escalate(obligation, cells)
     return counts
 
 
+def _offsets(obligation: Obligation) -> list[int]:
+    """The days before the date to remind at. A review is due a few days after each
+    submission: an offset as long as the time given would remind the moment it arrives."""
+    if obligation.is_review:
+        return [days for days in obligation.remind_days if days < obligation.within_days]
+    return list(obligation.remind_days)
+
+
+def _key(cell: states.Standing, stage: str, days_before: int) -> tuple:
+    return (cell.obligation.pk, cell.partner.pk, stage, days_before, cell.due_on)
+
+
+def _sent_keys(network) -> set[tuple]:
+    """What the audit log holds for the network's cities, as `_key` spells it."""
+    return set(
+        ReminderSent.objects.filter(obligation__network=network, partner__isnull=False).values_list(
+            "obligation_id", "partner_id", "stage", "days_before", "due_on"
+        )
+    )
+
+
 def owers(cell: states.Standing, stage: str) -> list[User]:
     """Who gets the message: the city team before the date, its city coordinator once late
-    (the team when it has none); for reviews, the lead expert."""
+    (the team when it has none); for reviews, the reviewers (the lead expert and the lead
+    partner)."""
     if cell.obligation.is_review:
         return list(
-            people_with_roles(network=cell.partner.network, roles=[Role.LEAD_EXPERT]).order_by("pk")
+            people_with_roles(network=cell.partner.network, roles=Role.reviewers()).order_by("pk")
         )
     if stage == ReminderStage.LATE:
         # One condition on one membership: a team member of this city who coordinates
@@ -137,8 +164,12 @@ def _message(cell: states.Standing, stage: str, today: dt.date) -> str:
     return _("%(what)s: late since %(date)s") % values
 
 
-def _send(cell: states.Standing, stage: str, days_before: int, today: dt.date) -> int:
+def _send(cell: states.Standing, stage: str, days_before: int, today: dt.date, sent) -> int:
+    if _key(cell, stage, days_before) in sent:
+        return 0
     recipients = owers(cell, stage)
+    if not recipients:
+        return 0  # nobody to tell (e.g. no lead expert yet): the log says nothing went
     title = _message(cell, stage, today)
     try:
         with transaction.atomic():
@@ -182,6 +213,8 @@ def _escalate(obligation: Obligation, cells: list[states.Standing]) -> int:
     if not cells:
         return 0
     recipients = list(people_with_roles(network=network, roles=[Role.COORDINATOR]).order_by("pk"))
+    if not recipients:
+        return 0  # no coordinator to tell: the log says nothing went
     names = ", ".join(f"{u} <{u.email}>" for u in recipients)
     new = []
     with transaction.atomic():

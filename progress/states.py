@@ -28,10 +28,11 @@ from django.utils.translation import ngettext
 
 from iap.enums import PlanStatus, RoadmapState, SsaStatus
 from iap.models import RoadmapTransition, SmallScaleAction
-from meetings.enums import CallKind
+from meetings.enums import CallKind, MeetingStatus
 from meetings.models import Attendance, FollowUp, Meeting
-from partners.enums import ObligationKind, ObligationState
-from partners.models import Network, Obligation, Partner, UlgMeeting
+from partners.enums import ObligationKind, ObligationState, Role
+from partners.models import Membership, Network, Obligation, Partner, UlgMeeting
+from partners.roles import city_ids_in, holds
 
 #: An obligation is "due soon" from this many days before its date.
 DUE_SOON_DAYS = 14
@@ -116,8 +117,11 @@ def obligations_of(*, network) -> list[Obligation]:
     return list(Obligation.objects.filter(network=network).select_related("network"))
 
 
-def matrix(*, network, today=None, partners=None, obligations=None) -> Matrix:
-    """Where each city of the network (or of `partners`) stands on each obligation."""
+def matrix(*, network, today=None, partners=None, obligations=None, viewer=None) -> Matrix:
+    """Where each city of the network (or of `partners`) stands on each obligation.
+
+    Each cell links to the record it is computed from; for a `viewer` who may not open that
+    record (the programme officer and a city's local group), to the city's page instead."""
     today = today or timezone.localdate()
     every = obligations_of(network=network) if obligations is None else list(obligations)
     owed = [ob for ob in every if not ob.is_milestone]
@@ -129,11 +133,23 @@ def matrix(*, network, today=None, partners=None, obligations=None) -> Matrix:
     result = Matrix(
         network=network, today=today, obligations=owed, milestones=milestones, partners=cities
     )
+    ulg_visible = _ulg_visible(viewer, network, cities)
+    for partner in cities:
+        partner.ulg_visible = partner.pk in ulg_visible
     for obligation in owed:
         compute = KINDS[obligation.kind]
         for partner in cities:
             result.cells[(obligation.pk, partner.pk)] = compute(obligation, partner, today)
     return result
+
+
+def _ulg_visible(viewer, network, cities) -> set[int]:
+    """The cities whose local group page the viewer may open (`partners.view_ulg`, from the
+    memberships read once per request); every city when nobody is viewing (an e-mail goes
+    to the city's own team)."""
+    if viewer is None or holds(viewer, network.pk, Role.staff()):
+        return {partner.pk for partner in cities}
+    return city_ids_in(viewer, network.pk)
 
 
 # What each kind reads, annotated on the city --------------------------------------------
@@ -185,11 +201,17 @@ def _annotated(cities, obligations, today):
             )
             annotations[_name(ob, "registered")] = Exists(registered)
         elif ob.kind == ObligationKind.FOLLOW_UPS:
+            # The city's own: nobody's in particular, or someone of its team (not the
+            # lead partner's or the lead expert's part of the call); cancelled calls none.
+            of_the_team = Membership.objects.filter(
+                user=OuterRef("owner"), partner=OuterRef(OuterRef("pk"))
+            )
             follow_ups = FollowUp.objects.filter(
+                Q(owner__isnull=True) | Exists(of_the_team),
                 call__cities=OuterRef("pk"),
                 call__kind=CallKind.CHECKUP,
                 call__starts_at__date__lte=ob.due_on,
-            )
+            ).exclude(call__status=MeetingStatus.CANCELLED)
             if ob.opens_on:
                 follow_ups = follow_ups.filter(call__starts_at__date__gte=ob.opens_on)
             counted = (
@@ -294,7 +316,7 @@ def _ssas(obligation, partner, today):
 
 def _ulg_meeting(obligation, partner, today):
     held = getattr(partner, _name(obligation, "held"))
-    url = _city_url("partners:ulg", partner)
+    url = _city_url("partners:ulg" if partner.ulg_visible else "partners:partner_detail", partner)
     if held:
         return _cell(obligation, partner, state=ObligationState.DONE, due_on=obligation.due_on,
                      detail=_("Held on %(date)s") % {"date": _date(held)}, url=url,
@@ -329,6 +351,10 @@ def _follow_ups(obligation, partner, today):
         if call
         else reverse("meetings:meeting_list", kwargs={"network_slug": partner.network.slug})
     )
+    if not total and today <= obligation.due_on:  # the calls may still give some
+        return _cell(obligation, partner, state=ObligationState.NOT_DUE_YET,
+                     due_on=obligation.due_on, detail=_("No follow-ups yet"), url=url,
+                     today=today)  # fmt: skip
     if not open_:
         detail = (
             _("%(done)d of %(total)d done") % {"done": total, "total": total}

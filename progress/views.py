@@ -16,7 +16,7 @@ class MatrixView(NetworkPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        grid = states.matrix(network=self.network, today=today)
+        grid = states.matrix(network=self.network, today=today, viewer=self.request.user)
         return super().get_context_data(
             matrix=grid,
             glance_timeline=glance.workplan_timeline(
@@ -38,7 +38,7 @@ class CityProgressView(NetworkPermissionMixin, TemplateView):
         partner = selectors.city_for(
             user=self.request.user, network=self.network, slug=self.kwargs["city"]
         )
-        grid = states.matrix(network=self.network, partners=[partner])
+        grid = states.matrix(network=self.network, partners=[partner], viewer=self.request.user)
         return super().get_context_data(
             partner=partner,
             matrix=grid,

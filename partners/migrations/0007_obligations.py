@@ -9,6 +9,14 @@ import partners.models
 import portal.validators
 
 
+def back_to_key_deadlines(apps, schema_editor):
+    """Going back, key deadlines know two purposes: the roadmap deadline and the others.
+    A review (no date) cannot be one; every other new kind becomes a plain deadline."""
+    Obligation = apps.get_model("partners", "Obligation")
+    Obligation.objects.filter(kind="roadmap_review").delete()
+    Obligation.objects.exclude(kind__in=["iap_roadmap", "other"]).update(kind="other")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0006_plausible_dates"),
@@ -183,4 +191,5 @@ class Migration(migrations.Migration):
                 violation_error_message="The due date is before the date it counts from.",
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, back_to_key_deadlines),
     ]

@@ -6,34 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0007_obligations'),
+        ("partners", "0007_obligations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('before', 'Reminder before the date'), ('late', 'Late: told the one who owes it'), ('escalated', 'Late: told the coordinator')], max_length=20, verbose_name='message')),
-                ('days_before', models.SmallIntegerField(default=0, verbose_name='days before the date')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='sent at')),
-                ('recipient_names', models.TextField(blank=True, verbose_name='sent to (as they were named then)')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='message title')),
-                ('obligation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.obligation', verbose_name='obligation')),
-                ('partner', models.ForeignKey(blank=True, help_text='Empty for a report about several cities from before the audit log.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.partner', verbose_name='city')),
-                ('recipients', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("before", "Reminder before the date"),
+                            ("late", "Late: told the one who owes it"),
+                            ("escalated", "Late: told the coordinator"),
+                        ],
+                        max_length=20,
+                        verbose_name="message",
+                    ),
+                ),
+                (
+                    "days_before",
+                    models.SmallIntegerField(default=0, verbose_name="days before the date"),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "sent_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="sent at"),
+                ),
+                (
+                    "recipient_names",
+                    models.TextField(blank=True, verbose_name="sent to (as they were named then)"),
+                ),
+                (
+                    "title",
+                    models.CharField(blank=True, max_length=300, verbose_name="message title"),
+                ),
+                (
+                    "obligation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partners.obligation",
+                        verbose_name="obligation",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a report about several cities from before the audit log.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partners.partner",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "recipients",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sent to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder sent',
-                'verbose_name_plural': 'reminders sent',
-                'ordering': ['-sent_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('partner__isnull', False)), fields=('obligation', 'partner', 'stage', 'days_before', 'due_on'), name='obligation_reminder_once_per_city'), models.UniqueConstraint(condition=models.Q(('partner__isnull', True)), fields=('obligation', 'stage', 'days_before', 'due_on'), name='obligation_report_once')],
+                "verbose_name": "reminder sent",
+                "verbose_name_plural": "reminders sent",
+                "ordering": ["-sent_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("partner__isnull", False)),
+                        fields=("obligation", "partner", "stage", "days_before", "due_on"),
+                        name="obligation_reminder_once_per_city",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("partner__isnull", True)),
+                        fields=("obligation", "stage", "days_before", "due_on"),
+                        name="obligation_report_once",
+                    ),
+                ],
             },
         ),
     ]

@@ -11,14 +11,15 @@ def forwards(apps, schema_editor):
     Obligation = apps.get_model("partners", "Obligation")
     ReminderSent = apps.get_model("progress", "ReminderSent")
     for old in DeadlineReminder.objects.order_by("pk"):
-        obligation = Obligation.objects.filter(
-            network_id=old.network_id, kind="iap_roadmap"
-        ).first() or Obligation.objects.get_or_create(
-            network_id=old.network_id,
-            kind="other",
-            due_on=old.deadline,
-            defaults={"title": "IAP roadmaps submitted (earlier deadline)"},
-        )[0]
+        obligation = (
+            Obligation.objects.filter(network_id=old.network_id, kind="iap_roadmap").first()
+            or Obligation.objects.get_or_create(
+                network_id=old.network_id,
+                kind="other",
+                due_on=old.deadline,
+                defaults={"title": "IAP roadmaps submitted (earlier deadline)"},
+            )[0]
+        )
         stage, days = STAGES.get(old.kind, ("before", 0))
         row, created = ReminderSent.objects.get_or_create(
             obligation=obligation,

@@ -7,11 +7,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from partners.enums import ObligationKind
+from partners.enums import ObligationKind, Role
 from partners.models import Obligation
 from progress.enums import ReminderStage
 from progress.models import ReminderSent
 from progress.services import send_obligation_reminders
+from tests.factories import MembershipFactory, UserFactory
 
 BEFORE = [
     ("partners", "0006_plausible_dates"),
@@ -101,6 +102,11 @@ def test_key_deadlines_become_obligations_and_their_reminders_the_audit_log(migr
     assert lisbon_row.sent_at == at(dt.date(2020, 11, 16))
 
     # What went out before is not sent again: Sofia had its 3-day reminder, Porto had none.
+    for city in (sofia, porto):  # someone to tell in each city (nobody: nothing is logged)
+        MembershipFactory(
+            user=UserFactory(), network_id=net.pk, partner_id=city.pk,
+            role=Role.CITY_COORDINATOR,
+        )  # fmt: skip
     counts = send_obligation_reminders(today=dt.date(2020, 12, 29))
     assert counts == {"before": 1, "late": 0, "escalated": 0}
     assert ReminderSent.objects.filter(
@@ -109,3 +115,25 @@ def test_key_deadlines_become_obligations_and_their_reminders_the_audit_log(migr
     # Late now: each city is told, but the coordinators were told by the old report.
     counts = send_obligation_reminders(today=dt.date(2021, 1, 10))
     assert counts == {"before": 0, "late": 2, "escalated": 0}
+
+
+def test_going_back_keeps_every_dated_obligation_as_a_key_deadline(migrator, net):
+    for kind, extra in [
+        (ObligationKind.ROADMAP, {}),
+        (ObligationKind.ULG_MEETING, {}),
+        (ObligationKind.ULG_MEETING, {"title": "Next quarter"}),
+        (ObligationKind.TNM_ATTENDANCE, {"meeting_number": 6}),
+        (ObligationKind.MILESTONE, {}),
+    ]:
+        Obligation.objects.create(
+            network=net, kind=kind, title=extra.pop("title", str(kind.label)),
+            due_on=ROADMAPS_DUE, **extra,
+        )  # fmt: skip
+    Obligation.objects.create(
+        network=net, kind=ObligationKind.ROADMAP_REVIEW, title="Reviews", within_days=10
+    )
+    migrator.migrate(BEFORE)
+    old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    rows = old.get_model("partners", "KeyDeadline").objects.filter(network_id=net.pk)
+    assert sorted(rows.values_list("purpose", flat=True)) == ["iap_roadmap", *["other"] * 4]
+    assert set(rows.values_list("due_on", flat=True)) == {ROADMAPS_DUE}

@@ -246,7 +246,7 @@ def test_attendance_of_a_tnm_that_exists_is_accepted(as_coordinator, urls, net, 
 # Removing ---------------------------------------------------------------------------------
 
 
-def test_removing_asks_first_and_takes_the_reminder_history_with_it(
+def test_removing_asks_first_and_the_reminders_sent_stay_in_the_log(
     as_coordinator, urls, city_a, roadmap_obligation, review_obligation
 ):
     for stage, days in [(ReminderStage.BEFORE, 14), (ReminderStage.BEFORE, 3)]:
@@ -258,17 +258,20 @@ def test_removing_asks_first_and_takes_the_reminder_history_with_it(
     page = page_text(as_coordinator.get(url))
     assert "Remove the obligation “IAP roadmaps submitted”?" in page
     assert "Submit the IAP roadmap" in page and "31 Dec 2020" in page
-    assert "Its reminder history goes with it: the record of 2 reminders sent" in page
+    assert "The 2 reminders sent about it stay in the audit log." in page
     assert Obligation.objects.filter(pk=roadmap_obligation.pk).exists()  # a GET removes nothing
 
     response = as_coordinator.post(url, follow=True)
     assert response.redirect_chain[-1][0] == urls("obligations")
     assert (
-        "The obligation “IAP roadmaps submitted” and its reminder history have been removed."
+        "The obligation “IAP roadmaps submitted” has been removed; its reminders stay in the log."
         in page_text(response)
     )
     assert list(Obligation.objects.all()) == [review_obligation]
-    assert not ReminderSent.objects.exists()
+    assert ReminderSent.objects.filter(obligation=None).count() == 2
+    log = page_text(as_coordinator.get(urls("reminder_log")))
+    assert log.count("IAP roadmaps submitted (removed since)") == 2
+    assert log.count("Alphaville") >= 2
     assert "No reminder has been sent about it yet." in page_text(
         as_coordinator.get(urls("obligation_remove", review_obligation.pk))
     )

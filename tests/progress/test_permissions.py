@@ -71,3 +71,28 @@ def test_another_networks_coordinator_sees_nothing_of_the_matrix(
         response = client.get(url(name, args, net, world))
         assert response.status_code == 404
         assert city_a.city.encode() not in response.content
+
+
+def test_every_link_of_the_officers_matrix_and_home_opens_for_the_officer(
+    client_for, net, city_a, city_b, officer, roadmap_obligation
+):
+    """The officer may not open a city's local group: the ULG cell links to the city."""
+    import datetime as dt
+    import re
+
+    from partners.enums import ObligationKind
+    from partners.models import Obligation
+
+    Obligation.objects.create(
+        network=net, kind=ObligationKind.ULG_MEETING, title="ULG meeting this quarter",
+        opens_on=dt.date(2021, 1, 1), due_on=dt.date(2021, 3, 31),
+    )  # fmt: skip
+    client = client_for(officer)
+    links = set()
+    for name in ("progress:matrix", "progress:home"):
+        page = client.get(reverse(name, args=[net.slug])).content.decode()
+        links |= set(re.findall(rf'href="(/n/{net.slug}/[^"]*)"', page))
+    assert any("/cities/alphaville/" in link for link in links)
+    assert not any("/ulg/" in link for link in links)
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link

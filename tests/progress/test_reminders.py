@@ -325,10 +325,32 @@ def test_reminders_run_through_a_real_worker_once_and_the_log_lists_them(
         ("Betatown", BEFORE, 3, roadmap_obligation.due_on, team(city_member_b)),
     ]
 
+    # Eight days late, past the seven days of grace: each city's coordinator (Betatown has
+    # none: its team) is told, and the coordinator gets one message naming both cities.
+    mail.outbox.clear()
+    finished.clear()
+    task_postrun.connect(count, weak=False)
+    try:
+        tasks.send_obligation_reminders.delay("2021-01-08")
+        tasks.send_obligation_reminders.delay("2021-01-08")
+        assert wait_until(lambda: len(finished) == 2)
+    finally:
+        task_postrun.disconnect(count)
+    assert wait_until(lambda: len(mail.outbox) == 3)
+    time.sleep(0.5)
+    by_address = {message.to[0]: message.subject for message in mail.outbox}
+    assert sorted(by_address) == sorted([city_coordinator_a.email, city_member_b.email,
+                                         coordinator.email])  # fmt: skip
+    assert "late since" in by_address[city_member_b.email]
+    assert "2 cities are late: Alphaville, Betatown" in by_address[coordinator.email]
+    escalated = [row for row in rows(roadmap_obligation) if row[1] == ESCALATED]
+    assert [row[0] for row in escalated] == ["Alphaville", "Betatown"]
+
     log = client_for(coordinator).get(reverse("progress:reminder_log", args=[net.slug]))
     text = log.content.decode()
     assert text.count("Reminder before the date") == 2
-    for person in (city_member_a, city_coordinator_a, city_member_b):
+    assert text.count("Late: told the coordinator") == 2
+    for person in (city_member_a, city_coordinator_a, city_member_b, coordinator):
         assert f"{person.get_full_name()} &lt;{person.email}&gt;" in text
 
 
@@ -341,3 +363,46 @@ def test_a_delay_long_past_when_the_obligation_is_first_seen_sends_no_late_news(
     assert not ReminderSent.objects.exists()
     Obligation.objects.filter(pk=roadmap_obligation.pk).update(due_on=dt.date(2023, 5, 25))
     assert run(dt.date(2023, 6, 1)) == {**NOTHING, LATE: 1, ESCALATED: 1}
+
+
+def test_a_long_grace_period_still_tells_the_coordinator(
+    net, city_a, city_coordinator_a, coordinator, roadmap_obligation
+):
+    Obligation.objects.filter(pk=roadmap_obligation.pk).update(grace_days=90)
+    due = roadmap_obligation.due_on
+    assert run(due + dt.timedelta(days=89))[ESCALATED] == 0
+    assert run(due + dt.timedelta(days=90))[ESCALATED] == 1
+    assert recipients(roadmap_obligation).count(coordinator.email) == 1
+
+
+def test_nobody_to_tell_leaves_no_line_in_the_log(net, city_a, roadmap_obligation):
+    """A city with no team yet: the log does not claim a reminder went out."""
+    assert run(roadmap_obligation.due_on - dt.timedelta(days=3)) == NOTHING
+    assert not ReminderSent.objects.exists()
+
+
+def test_a_review_reminds_both_reviewers_and_not_the_moment_it_arrives(
+    net, city_a, roadmap_a, city_coordinator_a, lead_expert, lead_partner,  # noqa: F811
+    review_obligation,
+):  # fmt: skip
+    """Ten days to review, reminders at 14 and 3 days: 14 would fire on submission."""
+    assert review_obligation.remind_days == [14, 3] and review_obligation.within_days == 10
+    iap_services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    today = timezone.localdate()
+    assert run(today) == NOTHING
+    assert run(today + dt.timedelta(days=7)) == {**NOTHING, BEFORE: 1}
+    assert sorted(recipients(review_obligation)) == sorted([lead_expert.email,
+                                                            lead_partner.email])  # fmt: skip
+
+
+def test_the_log_outlives_a_removed_city_and_a_removed_obligation(
+    net, city_a, city_b, city_coordinator_a, city_coordinator_b, roadmap_obligation
+):
+    run(roadmap_obligation.due_on + dt.timedelta(days=1))  # both late: two lines alike
+    assert ReminderSent.objects.filter(stage=LATE).count() == 2
+    city_a.delete()
+    city_b.delete()
+    roadmap_obligation.delete()
+    lines = ReminderSent.objects.filter(network=net, stage=LATE)
+    assert sorted(lines.values_list("city_name", flat=True)) == ["Alphaville", "Betatown"]
+    assert set(lines.values_list("obligation_title", flat=True)) == {"IAP roadmaps submitted"}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from iap import services as iap_services
 from iap.enums import PlanStatus, SsaStatus
 from iap.models import Roadmap, RoadmapTransition, SmallScaleAction
-from meetings.enums import CallKind
+from meetings.enums import CallKind, MeetingStatus
 from meetings.models import Attendance, Call, FollowUp, Meeting
 from partners.enums import ObligationKind
 from partners.enums import ObligationState as S
@@ -204,10 +204,28 @@ def test_follow_ups_are_done_when_all_are_and_late_when_one_is_past_its_date(net
     assert state(net, ob, city_b).state == S.ON_TRACK
 
 
-def test_no_follow_ups_is_nothing_to_do(net, city_a):
+def test_no_follow_ups_is_nothing_yet_then_nothing_to_do(net, city_a):
     ob = obligation(net, ObligationKind.FOLLOW_UPS)
     cell = state(net, ob, city_a)
-    assert (cell.state, cell.detail) == (S.DONE, "No follow-ups to do")
+    assert (cell.state, cell.detail) == (S.NOT_DUE_YET, "No follow-ups yet")
+    after = state(net, ob, city_a, today=ob.due_on + dt.timedelta(days=1))
+    assert (after.state, after.detail) == (S.DONE, "No follow-ups to do")
+
+
+def test_follow_ups_of_the_lead_expert_or_of_a_cancelled_call_are_not_the_citys(
+    net, city_a, city_member_a, lead_expert
+):
+    ob = obligation(
+        net, ObligationKind.FOLLOW_UPS, opens_on=dt.date(2021, 3, 1), due_on=dt.date(2021, 4, 30)
+    )
+    call = checkup(net, city_a, dt.date(2021, 3, 2))
+    FollowUp.objects.create(call=call, task="Send the ULG list", owner=city_member_a, done=True)
+    FollowUp.objects.create(call=call, task="Expert note", owner=lead_expert, due_on=TODAY)
+    cancelled = checkup(net, city_a, dt.date(2021, 3, 5))
+    Call.objects.filter(pk=cancelled.pk).update(status=MeetingStatus.CANCELLED)
+    FollowUp.objects.create(call=cancelled, task="Never held", due_on=dt.date(2021, 3, 6))
+    cell = state(net, ob, city_a, today=dt.date(2021, 4, 1))
+    assert (cell.state, cell.detail) == (S.DONE, "1 of 1 done")
 
 
 def test_the_final_iap_is_done_when_the_plan_is_final(net, city_a, city_b, city_member_a):
