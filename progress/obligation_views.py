@@ -7,7 +7,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -141,13 +140,11 @@ class ReminderLogView(NetworkPermissionMixin, TemplateView):
         page = Paginator(rows, LOG_PAGE_SIZE).get_page(self.request.GET.get("page"))
         # The form shows what is applied; a value that was not is not shown either.
         shown = ReminderLogFilter(initial=chosen, partners=partners, obligations=obligations)
-        query = urlencode(chosen)
         return super().get_context_data(
             filter_form=shown,
             filtered=bool(chosen),
             page_obj=page,
             reminders=page.object_list,
-            filter_query=query,
             stages=ReminderStage,
             **kwargs,
         )
