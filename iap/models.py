@@ -351,6 +351,10 @@ def ssa_file_path(instance, filename):
     return f"iap/ssa/{instance.ssa_id}/{uuid.uuid4().hex}/{Path(filename).name}"
 
 
+def ssa_thumbnail_path(instance, filename):
+    return f"iap/ssa/{instance.ssa_id}/thumbnails/{uuid.uuid4().hex}.jpg"
+
+
 class SsaFile(models.Model):
     ssa = models.ForeignKey(
         SmallScaleAction,
@@ -360,6 +364,9 @@ class SsaFile(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("photo or document"), upload_to=ssa_file_path)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=ssa_thumbnail_path, max_length=300, blank=True
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

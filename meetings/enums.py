@@ -30,5 +30,17 @@ class CallKind(models.TextChoices):
 
 class NoticeKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
+    INVITATION = "invitation", _("Invitation")
     UPDATE = "update", _("New time")
     CANCELLATION = "cancellation", _("Cancellation")
+
+
+class DocumentKind(models.TextChoices):
+    """What a file of the network's library is."""
+
+    PRESENTATION = "presentation", _("Presentation")
+    MINUTES = "minutes", _("Minutes or report")
+    PHOTO = "photo", _("Photo")
+    STUDY = "study", _("Study or good practice")
+    TEMPLATE = "template", _("Template or guide")
+    OTHER = "other", _("Other")

@@ -7,7 +7,7 @@ from portal.uploads import validate_upload
 from portal.validators import plausible_datetime
 
 from . import selectors
-from .models import AgendaItem, Call, CheckupRound, FollowUp, Meeting, MeetingDocument
+from .models import AgendaItem, Call, CheckupRound, Document, FollowUp, Meeting
 from .rules import may_plan_call_between
 
 #: Every form with a start and an end keeps them in order.
@@ -108,7 +108,7 @@ class MinutesForm(VersionedFormMixin, forms.ModelForm):
 
 class DocumentForm(forms.ModelForm):
     class Meta:
-        model = MeetingDocument
+        model = Document
         fields = ["title", "file"]
 
     def clean_file(self):

@@ -15,7 +15,7 @@ from portal.outbox import OutboxItem
 from portal.validators import plausible_date, plausible_datetime
 from portal.versioning import Versioned
 
-from .enums import AgendaKind, CallKind, MeetingFormat, MeetingStatus, NoticeKind
+from .enums import AgendaKind, CallKind, DocumentKind, MeetingFormat, MeetingStatus, NoticeKind
 
 #: Reminders before each meeting and call, in minutes: 7 days, 1 day and 1 hour.
 DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 60]
@@ -111,6 +111,9 @@ class AgendaItem(Versioned):
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
     )
     starts_at = models.DateTimeField(_("time"), validators=[plausible_datetime])
+    position = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Among the items at the same time.")
+    )
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=AgendaKind.choices)
     speakers = models.ManyToManyField(
@@ -121,7 +124,7 @@ class AgendaItem(Versioned):
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        ordering = ["meeting", "starts_at", "pk"]
+        ordering = ["meeting", "starts_at", "position", "pk"]
 
     def __str__(self):
         return self.title
@@ -175,17 +178,38 @@ class Attendance(models.Model):
 
 
 def document_path(document, filename):
-    return f"meetings/{document.meeting_id}/{uuid.uuid4().hex}/{Path(filename).name}"
+    return f"meetings/library/{document.network_id}/{uuid.uuid4().hex}/{Path(filename).name}"
 
 
-class MeetingDocument(models.Model):
-    """A file of a meeting (slides, minutes, photos), served to network members only."""
+def thumbnail_path(document, filename):
+    return f"meetings/library/{document.network_id}/thumbnails/{uuid.uuid4().hex}.jpg"
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents"
+
+class Document(models.Model):
+    """A file of the network's library: a meeting's slides, minutes and photos, a city's
+    presentation, a shared study. Served to the network's members only, through the
+    portal's permission check; a photo also has a small thumbnail for the gallery."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="documents"
     )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="documents",
+    )  # fmt: skip
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("city"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="documents", help_text=_("The city the file comes from, if any."),
+    )  # fmt: skip
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=document_path)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER
+    )
+    tag = models.CharField(_("tag"), max_length=50, blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=300)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=300, blank=True
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL,
         null=True, related_name="+",
@@ -195,10 +219,15 @@ class MeetingDocument(models.Model):
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        ordering = ["meeting", "title"]
+        ordering = ["network", "-uploaded_at", "pk"]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.network_id is None and self.meeting_id is not None:
+            self.network_id = self.meeting.network_id  # a meeting's file is its network's
+        super().save(*args, **kwargs)
 
     @property
     def filename(self):
@@ -224,6 +253,61 @@ class CheckupRound(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CheckupSlot(models.Model):
+    """A time the coordinator offers in a check-up round; a city coordinator books it and
+    the call is made for it. Each city books one slot of a round, and a slot is booked
+    once: the booking is one conditional UPDATE of a free slot (`partner` empty)."""
+
+    checkup_round = models.ForeignKey(
+        CheckupRound, verbose_name=_("check-up round"), on_delete=models.CASCADE,
+        related_name="slots",
+    )  # fmt: skip
+    starts_at = models.DateTimeField(_("starts at"), validators=[plausible_datetime])
+    ends_at = models.DateTimeField(_("ends at"), validators=[plausible_datetime])
+    hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("hosts available"), blank=True,
+        related_name="+", help_text=_("The lead partner and lead expert free at that time."),
+    )  # fmt: skip
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("booked by city"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="checkup_slots",
+    )  # fmt: skip
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
+    call = models.OneToOneField(
+        "Call", verbose_name=_("call"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="slot",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("check-up slot")
+        verbose_name_plural = _("check-up slots")
+        ordering = ["checkup_round", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["checkup_round", "partner"],
+                condition=Q(partner__isnull=False),
+                name="one_slot_per_city_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["checkup_round", "starts_at"], name="one_slot_per_time_per_round"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.checkup_round}: {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_free(self):
+        return self.partner_id is None
 
 
 class Call(EventStatusMixin, Versioned):
@@ -287,25 +371,74 @@ class Call(EventStatusMixin, Versioned):
         return f"call-{self.pk}@cities4csr"
 
 
-class FollowUp(models.Model):
-    call = models.ForeignKey(
-        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="follow_ups"
+class Decision(models.Model):
+    """What a meeting decided, as its minutes record it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
     )
-    task = models.CharField(_("task"), max_length=300)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="follow_ups",
-    )  # fmt: skip
-    due_on = models.DateField(_("due on"), null=True, blank=True, validators=[plausible_date])
-    done = models.BooleanField(_("done"), default=False)
+    text = models.TextField(_("decision"))
+    position = models.PositiveIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
-        ordering = ["call", "done", "due_on", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Action(models.Model):
+    """Something agreed at a meeting or a check-up call (a follow-up): what, who (a city,
+    a person, or both) and by when. Its owner ticks it done; late ones count in the
+    network's obligations."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="actions",
+    )  # fmt: skip
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="follow_ups",
+    )  # fmt: skip
+    task = models.CharField(_("what"), max_length=300)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("city"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="actions",
+    )  # fmt: skip
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="follow_ups",
+    )  # fmt: skip
+    due_on = models.DateField(_("by when"), null=True, blank=True, validators=[plausible_date])
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("agreed at"), auto_now_add=True, null=True)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["done", F("due_on").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True, call__isnull=False)
+                | Q(meeting__isnull=False, call__isnull=True),
+                name="action_of_a_meeting_or_a_call",
+            ),
+        ]
 
     def __str__(self):
         return self.task
+
+    @property
+    def event(self):
+        return self.meeting or self.call
+
+
+#: Follow-ups of check-up calls are actions (the name the calls' pages still use).
+FollowUp = Action
 
 
 class ReminderPolicy(models.Model):
@@ -350,6 +483,14 @@ class Notice(OutboxItem):
     event_starts_at = models.DateTimeField(
         _("planned start"), help_text=_("The start this notice was planned for.")
     )
+    event_sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        help_text=_(
+            "For invitations, new times and cancellations: the event's revision it carries. "
+            "Reminders keep 0, so that a change of title plans no reminder twice."
+        ),
+    )
 
     class Meta(OutboxItem.Meta):
         verbose_name = _("reminder or notice")
@@ -362,12 +503,26 @@ class Notice(OutboxItem):
                 name="notice_about_one_event",
             ),
             models.UniqueConstraint(
-                fields=["meeting", "user", "kind", "offset_minutes", "event_starts_at"],
+                fields=[
+                    "meeting",
+                    "user",
+                    "kind",
+                    "offset_minutes",
+                    "event_starts_at",
+                    "event_sequence",
+                ],
                 condition=Q(meeting__isnull=False),
                 name="notice_once_per_meeting_person_offset",
             ),
             models.UniqueConstraint(
-                fields=["call", "user", "kind", "offset_minutes", "event_starts_at"],
+                fields=[
+                    "call",
+                    "user",
+                    "kind",
+                    "offset_minutes",
+                    "event_starts_at",
+                    "event_sequence",
+                ],
                 condition=Q(call__isnull=False),
                 name="notice_once_per_call_person_offset",
             ),

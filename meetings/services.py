@@ -53,10 +53,10 @@ from .models import (
     CalendarFeed,
     Call,
     CheckupRound,
+    Document,
     FollowUp,
     GuestSpeaker,
     Meeting,
-    MeetingDocument,
     Notice,
     ReminderPolicy,
 )
@@ -163,9 +163,11 @@ def attendance_set(*, user, meeting: Meeting, partner, users) -> None:
     pagecache.changed([pagecache.network_scope(meeting.network.slug)])
 
 
-def document_upload(*, user, meeting: Meeting, title: str, file) -> MeetingDocument:
+def document_upload(*, user, meeting: Meeting, title: str, file) -> Document:
     _require(user, "meetings.upload_document", meeting)
-    document = MeetingDocument(meeting=meeting, title=title, file=file, uploaded_by=user)
+    document = Document(
+        network=meeting.network, meeting=meeting, title=title, file=file, uploaded_by=user
+    )
     document.full_clean()
     document.save()
     return document
@@ -205,10 +207,15 @@ def follow_up_create(*, user, call: Call, data: dict) -> FollowUp:
 
 @transaction.atomic
 def follow_up_toggle(*, user, follow_up: FollowUp) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().select_related("call").get(pk=follow_up.pk)
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=follow_up.pk)
+    )
     _require(user, "meetings.change_call", follow_up.call)
     follow_up.done = not follow_up.done
-    follow_up.save(update_fields=["done"])
+    follow_up.done_at = timezone.now() if follow_up.done else None
+    follow_up.save(update_fields=["done", "done_at"])
     return follow_up
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from meetings.enums import CallKind, NoticeKind
-from meetings.models import AgendaItem, Attendance, Call, Meeting, MeetingDocument, Notice
+from meetings.models import AgendaItem, Attendance, Call, Document, Meeting, Notice
 from tests.meetings.conftest import START
 
 
@@ -173,9 +173,9 @@ def test_documents_are_checked_for_type_and_size(
         "The file may be at most 1 MB."
         in client.post(url, {"title": "Big", "file": big}).content.decode()
     )
-    assert not MeetingDocument.objects.exists()
+    assert not Document.objects.exists()
     client.post(url, {"title": "Slides", "file": SimpleUploadedFile("slides.pdf", b"%PDF-1.4")})
-    document = MeetingDocument.objects.get()
+    document = Document.objects.get()
     assert document.filename == "slides.pdf" and not document.file.url.startswith("/static/")
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.enums import AgendaKind, MeetingStatus
-from meetings.models import AgendaItem, FollowUp, MeetingDocument
+from meetings.models import AgendaItem, Document, FollowUp
 
 ROLES = [
     "anonymous", "outsider", "other_network_coordinator", "city_member_a", "city_coordinator_a",
@@ -66,7 +66,7 @@ def world(meeting, checkup_call, settings, tmp_path, coordinator):
     item = AgendaItem.objects.create(
         meeting=meeting, starts_at=meeting.starts_at, title="Keynote", kind=AgendaKind.KEYNOTE
     )
-    document = MeetingDocument(meeting=meeting, title="Slides", uploaded_by=coordinator)
+    document = Document(meeting=meeting, title="Slides", uploaded_by=coordinator)
     document.file.save("slides.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
     follow_up = FollowUp.objects.create(call=checkup_call, task="Send the roadmap")
     return {

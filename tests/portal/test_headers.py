@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cities4csr.views import HomeView
 from meetings import services as meeting_services
-from meetings.models import Meeting, MeetingDocument
+from meetings.models import Document, Meeting
 from news.enums import ArticleStatus
 from news.models import Article
 
@@ -139,7 +139,7 @@ def test_a_meeting_document_download_is_private(
     client_for, net, meeting, coordinator, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    document = MeetingDocument(meeting=meeting, title="Slides", uploaded_by=coordinator)
+    document = Document(meeting=meeting, title="Slides", uploaded_by=coordinator)
     document.file.save("slides.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
 
     response = client_for(coordinator).get(

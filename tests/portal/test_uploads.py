@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from meetings.models import Meeting, MeetingDocument
+from meetings.models import Document, Meeting
 from portal.uploads import IMAGES, validate_upload
 
 
@@ -105,7 +105,7 @@ def test_a_fake_pdf_is_refused_on_the_meeting_documents_page(
     )
 
     assert "This is not a real PDF file" in response.content.decode()
-    assert not MeetingDocument.objects.exists()
+    assert not Document.objects.exists()
 
 
 def test_a_body_larger_than_the_upload_limit_is_refused_before_it_is_read(
@@ -122,7 +122,7 @@ def test_a_body_larger_than_the_upload_limit_is_refused_before_it_is_read(
     assert response.status_code == 413
     assert "A file may be at most 1 MB" in response.content.decode()
     assert "Content-Security-Policy" in response.headers
-    assert not MeetingDocument.objects.exists()
+    assert not Document.objects.exists()
 
 
 def test_a_body_within_the_upload_limit_reaches_the_form(
