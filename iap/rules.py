@@ -7,6 +7,7 @@ from partners.roles import partner_of
 from partners.rules import (
     has_role,
     is_city_coordinator_of_city,
+    is_coordinator,
     is_in_city_team,
     is_lead_expert,
     is_network_staff,
@@ -64,4 +65,6 @@ rules.add_perm("iap.view_review_queue", is_network_staff)
 rules.add_perm("iap.view_all_cities", sees_every_city)
 rules.add_perm("iap.view_plan", can_view_city_plans)
 rules.add_perm("iap.edit_plan", is_in_city_team)
+#: A photo or document of a Small Scale Action: its city's team or the coordinator.
+rules.add_perm("iap.remove_ssa_file", is_in_city_team | is_coordinator)
 rules.add_perm("iap.comment_plan", is_reviewer)

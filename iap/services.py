@@ -9,6 +9,7 @@ after the transaction commits. Each submission freezes an immutable version.
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from partners.enums import Role
 from partners.models import Partner, User
 from partners.selectors import city_team, people_with_roles
 from partners.services import notify
+from portal.thumbnails import make_thumbnail
 from portal.versioning import save_versioned
 
 from .enums import PlanStatus, RoadmapState, SectionKind
@@ -407,9 +409,38 @@ def ssa_save(
 
 @transaction.atomic
 def ssa_file_add(*, user: User, ssa: SmallScaleAction, title: str, file) -> SsaFile:
+    """A photo or document of the Small Scale Action; a photo gets its thumbnail for the
+    gallery (none if the image cannot be read: the file is kept all the same)."""
     if not user.has_perm(SmallScaleAction.change_permission, ssa.permission_object()):
         raise PermissionDenied
     item = SsaFile(ssa=ssa, title=title, file=file)
     item.full_clean()
+    thumbnail = make_thumbnail(file)
+    if thumbnail is not None:
+        item.thumbnail.save(thumbnail.name, thumbnail, save=False)
     item.save()
     return item
+
+
+@transaction.atomic
+def ssa_file_remove(*, user: User, item: SsaFile) -> None:
+    """Remove a photo or document of a Small Scale Action (the city's team or the
+    coordinator); the stored file and thumbnail go once the removal is committed."""
+    item = (
+        SsaFile.objects.select_for_update(of=("self",))
+        .select_related("ssa__partner")
+        .get(pk=item.pk)
+    )
+    if not user.has_perm("iap.remove_ssa_file", item.ssa):
+        raise PermissionDenied
+    stored = [(f.storage, f.name) for f in (item.file, item.thumbnail) if f and f.name]
+    item.delete()
+    transaction.on_commit(lambda: _delete_stored(stored))
+
+
+def _delete_stored(stored) -> None:
+    for storage, name in stored:
+        try:
+            storage.delete(name)
+        except OSError:
+            logging.getLogger(__name__).warning("Could not delete %s", name, exc_info=True)

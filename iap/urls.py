@@ -63,4 +63,14 @@ urlpatterns = [
         views.SsaFileDownloadView.as_view(),
         name="ssa_file_download",
     ),
+    path(
+        C + "ssa/<int:pk>/files/<int:file>/thumbnail.jpg",
+        views.SsaFileThumbnailView.as_view(),
+        name="ssa_file_thumbnail",
+    ),
+    path(
+        C + "ssa/<int:pk>/files/<int:file>/remove/",
+        views.SsaFileRemoveView.as_view(),
+        name="ssa_file_remove",
+    ),
 ]

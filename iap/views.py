@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from partners.mixins import NetworkPermissionMixin
+from portal.confirmations import ConfirmPageMixin, confirmation
 from portal.views import VersionedFormViewMixin
 
 from . import exports, selectors, services
@@ -234,8 +235,25 @@ class StepFormView(VersionedFormViewMixin, StepMixin, FormView):
         return HttpResponseRedirect(self.roadmap.get_absolute_url())
 
 
-class StepDeleteView(StepMixin, View):
-    http_method_names = ["post"]
+class StepDeleteView(StepMixin, TemplateView):
+    """A GET asks for confirmation (`templates/_confirm.html`); the POST removes the step."""
+
+    template_name = "_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        confirm = {
+            "heading": _("Remove the step “%(title)s”?") % {"title": self.step.title},
+            "details": [_("%(city)s: IAP roadmap") % {"city": self.partner.city}],
+            "what": _(
+                "The step is taken off the roadmap. The versions already submitted keep it "
+                "as it was."
+            ),
+            "told": _("Nobody is e-mailed: the roadmap's page changes."),
+            "button": _("Remove the step"),
+            "back_url": self.roadmap.get_absolute_url(),
+            "back_label": _("Keep the step"),
+        }
+        return super().get_context_data(confirm=confirm, **kwargs)
 
     def post(self, request, *args, **kwargs):
         services.step_delete(user=request.user, step=self.step)
@@ -498,6 +516,53 @@ class SsaFileDownloadView(SsaMixin, View):
             return FileResponse(item.file.open("rb"), filename=item.filename)
         except FileNotFoundError as exc:
             raise Http404 from exc
+
+
+class SsaFileMixin(SsaMixin):
+    """One photo or document of the Small Scale Action."""
+
+    @cached_property
+    def item(self):
+        return get_object_or_404(self.ssa.files.all(), pk=self.kwargs["file"])
+
+
+class SsaFileThumbnailView(SsaFileMixin, View):
+    """A photo's thumbnail, for the gallery: asks what the photo itself asks."""
+
+    def get(self, request, *args, **kwargs):
+        if not self.item.thumbnail:
+            raise Http404
+        try:
+            handle = self.item.thumbnail.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(handle, content_type="image/jpeg", filename="thumbnail.jpg")
+
+
+class SsaFileRemoveView(SsaFileMixin, ConfirmPageMixin, TemplateView):
+    """A GET asks for confirmation; the POST removes the file."""
+
+    permission_required = "iap.remove_ssa_file"
+
+    def confirmation(self) -> dict:
+        return confirmation(
+            heading=_("Remove “%(title)s”?") % {"title": self.item.title},
+            details=[self.item.filename, f"{self.partner.city}: {self.ssa.title}"],
+            what=_(
+                "The file and its thumbnail are deleted from the Small Scale Action for "
+                "everyone; this cannot be undone."
+            ),
+            told=_("Nobody is told: the Small Scale Action's page changes."),
+            button=_("Remove the file"),
+            back_url=self.ssa.get_absolute_url(),
+            back_label=_("Keep the file"),
+        )
+
+    def post(self, request, *args, **kwargs):
+        title = self.item.title
+        services.ssa_file_remove(user=request.user, item=self.item)
+        messages.success(request, _("“%(title)s” has been removed.") % {"title": title})
+        return HttpResponseRedirect(self.ssa.get_absolute_url())
 
 
 # Overviews across cities -----------------------------------------------------------------

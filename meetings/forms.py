@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import city_team
-from portal.forms import DATE, DATETIME, DatesInOrderMixin, VersionedFormMixin
-from portal.uploads import validate_upload
+from portal.forms import DATETIME, DatesInOrderMixin, VersionedFormMixin
 from portal.validators import plausible_datetime
 
-from . import selectors
-from .models import AgendaItem, Call, CheckupRound, Document, FollowUp, Meeting
+from . import selectors, services
+from .action_forms import FollowUpForm  # noqa: F401 - a call's follow-up is an action
+from .models import AgendaItem, Call, Meeting
 from .rules import may_plan_call_between
+from .timespan import span_text
 
 #: Every form with a start and an end keeps them in order.
 START_AND_END = [("starts_at", "ends_at")]
@@ -54,6 +55,17 @@ class MeetingForm(DatesInOrderMixin, VersionedFormMixin, forms.ModelForm):
             )
         return number
 
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if self.instance.pk and starts_at and ends_at and not self.has_error("ends_at"):
+            problem = services.agenda_outside_problem(
+                meeting=self.instance, starts_at=starts_at, ends_at=ends_at
+            )
+            if problem:
+                self.add_error("starts_at", problem)
+        return cleaned
+
 
 class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
     guests = forms.CharField(
@@ -68,14 +80,28 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
         fields = ["starts_at", "title", "kind", "speakers"]
         widgets = {"starts_at": DATETIME, "speakers": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, network, **kwargs):
+    def __init__(self, *args, network, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.meeting = meeting or (self.instance.meeting if self.instance.meeting_id else None)
+        if self.meeting is not None:
+            self.fields["starts_at"].help_text = _(
+                "In your time zone, within the meeting: %(span)s."
+            ) % {"span": span_text(self.meeting.starts_at, self.meeting.ends_at)}
         self.fields["speakers"].queryset = selectors.network_members(network=network)
         if self.instance.pk:
             self.initial["guests"] = "\n".join(
                 f"{g.name}, {g.affiliation}".rstrip(", ")
                 for g in self.instance.guest_speakers.all()
             )
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        plausible_datetime(starts_at)  # a year far off says so first
+        if self.meeting is not None:
+            problem = services.agenda_time_problem(meeting=self.meeting, starts_at=starts_at)
+            if problem:
+                raise forms.ValidationError(problem)
+        return starts_at
 
     def clean_guests(self):
         guests = []
@@ -104,15 +130,6 @@ class MinutesForm(VersionedFormMixin, forms.ModelForm):
         model = Meeting
         fields = ["minutes"]
         widgets = {"minutes": forms.Textarea(attrs={"rows": 14})}
-
-
-class DocumentForm(forms.ModelForm):
-    class Meta:
-        model = Document
-        fields = ["title", "file"]
-
-    def clean_file(self):
-        return validate_upload(self.cleaned_data["file"])
 
 
 class CallForm(DatesInOrderMixin, forms.ModelForm):
@@ -166,39 +183,3 @@ class CallNotesForm(VersionedFormMixin, forms.ModelForm):
         model = Call
         fields = ["notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
-
-
-class FollowUpForm(forms.ModelForm):
-    class Meta:
-        model = FollowUp
-        fields = ["task", "owner", "due_on"]
-        widgets = {"due_on": DATE}
-
-    def __init__(self, *args, call, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = call.participants.order_by("full_name")
-
-
-class CheckupRoundForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"), max_length=200, help_text=_('e.g. "December 2020 check-up"')
-    )
-    starts_at = forms.DateTimeField(
-        label=_("First call starts at"),
-        widget=DATETIME,
-        help_text=_("In your time zone."),
-        validators=[plausible_datetime],
-    )
-    minutes = forms.IntegerField(
-        label=_("Minutes per call"), min_value=15, max_value=240, initial=60
-    )
-
-    def __init__(self, *args, network, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.network = network
-
-    def clean_title(self):
-        title = self.cleaned_data["title"]
-        if CheckupRound.objects.filter(network=self.network, title=title).exists():
-            raise forms.ValidationError(_("A round with this title exists already."))
-        return title

@@ -2,15 +2,19 @@
 views fetch through these selectors (so the invisible is a 404), the network home and the
 personal calendar feed list through them, and the `view_*` rules ask them."""
 
+import datetime as dt
+import zoneinfo
+
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from partners.models import Partner, User
+from partners.models import Membership, Partner, User
 from partners.roles import city_ids_in
 from partners.rules import is_network_member, sees_every_city
 from partners.selectors import network_list_for
+from portal.dates import localtime_or_utc
 from portal.registry import calendar_items
 
 from .models import AgendaItem, Attendance, CalendarFeed, Call, GuestSpeaker, Meeting
@@ -46,8 +50,17 @@ def meeting_with_details(*, user, network, number: int) -> QuerySet[Meeting]:
 
 
 def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
-    """The meeting's agenda, each item with `members` (its speakers from the network, by
-    name) and `guests` (its guest speakers), read with the items in one query."""
+    """The meeting's agenda in programme order, each item with `members` (its speakers
+    from the network, by name, each with `city`: their city in the meeting's network, if
+    any), `guests` (its guest speakers) and `speakers_shown` (each speaker with their city
+    or organisation), read with the items in one query."""
+    city = (
+        Membership.objects.filter(
+            user=OuterRef("user"), network=meeting.network_id, partner__isnull=False
+        )
+        .order_by("pk")
+        .values("partner__city")[:1]
+    )
     members = (
         AgendaItem.speakers.through.objects.filter(agendaitem=OuterRef("pk"))
         .order_by()
@@ -55,7 +68,10 @@ def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
         .annotate(
             rows=JSONBAgg(
                 JSONObject(
-                    full_name="user__full_name", email="user__email", job_title="user__job_title"
+                    full_name="user__full_name",
+                    email="user__email",
+                    job_title="user__job_title",
+                    city=Subquery(city),
                 ),
                 order_by=("user__full_name", "user__email"),
             )
@@ -72,12 +88,40 @@ def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
     items = list(
         meeting.agenda.annotate(
             member_rows=Subquery(members), guest_rows=Subquery(guests)
-        ).order_by("starts_at", "pk")
+        ).order_by("starts_at", "position", "pk")
     )
     for item in items:
-        item.members = [User(**row) for row in item.member_rows or []]
+        item.members = [_speaker(**row) for row in item.member_rows or []]
         item.guests = [GuestSpeaker(**row) for row in item.guest_rows or []]
+        item.speakers_shown = [
+            *(_with_where(person.get_full_name(), person.city or person.job_title)
+              for person in item.members),
+            *(_with_where(guest.name, guest.affiliation) for guest in item.guests),
+        ]  # fmt: skip
     return items
+
+
+def _speaker(*, city, **fields) -> User:
+    person = User(**fields)
+    person.city = city
+    return person
+
+
+def _with_where(name: str, where: str) -> str:
+    """A speaker as the programme names them: "Maria Petrova (Sofia)"."""
+    return f"{name} ({where})" if where else name
+
+
+def programme_by_day(meeting: Meeting, tz=None) -> list[tuple[dt.date, list[AgendaItem]]]:
+    """The meeting's programme grouped by the day each item starts in `tz` (a zone or its
+    name; by default the current zone, the reader's): [(day, [items])], days in order.
+    Each item is read as `agenda_of` reads it, with `local_starts_at`, its start in `tz`."""
+    zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
+    days: dict[dt.date, list[AgendaItem]] = {}
+    for item in agenda_of(meeting=meeting):
+        item.local_starts_at = localtime_or_utc(item.starts_at, zone)
+        days.setdefault(item.local_starts_at.date(), []).append(item)
+    return list(days.items())
 
 
 def calls_visible_to(*, user, network) -> QuerySet[Call]:

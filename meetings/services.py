@@ -1,9 +1,11 @@
-"""Meetings, calls and their e-mails: reminders, new times and cancellations.
+"""Meetings, calls and their e-mails: invitations, reminders, new times and cancellations.
 
 Every e-mail about an event is a `Notice` row. Reminders are planned by the beat sweep
 when they fall due (so new attendees, new offsets and new times are always taken into
-account); new-time and cancellation notices when the change is made. A unique constraint
-allows one row per (event, person, kind, offset, planned start), and the sender holds the
+account); invitations, new-time and cancellation notices when the change is made, each
+carrying the event's calendar revision (`sequence`, raised by every change that is sent),
+so that calendars update the event they hold. A unique constraint allows one row per
+(event, person, kind, offset, planned start, revision), and the sender holds the
 row's lock while it talks to the SMTP server and marks it sent in the same transaction:
 two sweeps at once, a retried task or a doubled beat tick cannot send it twice. A worker
 killed after the SMTP server took the message but before the commit leaves the row
@@ -21,6 +23,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from email.utils import parseaddr
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -29,22 +32,21 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from partners.enums import Role
-from partners.models import User
+from partners.models import Membership, Notification, User
 from partners.rules import is_in_city_team
 from partners.selectors import city_team, people_with_roles
 from partners.services import notify
 from portal import outbox, pagecache
 from portal.outbox import OutboxStatus
-from portal.validators import plausible_datetime
 from portal.versioning import save_versioned
 
-from .calendar import calendar_bytes
+from .calendar import calendar_bytes, venue_of
 from .enums import CallKind, MeetingStatus, NoticeKind
 from .models import (
     DEFAULT_REMINDER_OFFSETS,
@@ -53,14 +55,14 @@ from .models import (
     CalendarFeed,
     Call,
     CheckupRound,
-    Document,
-    FollowUp,
+    CheckupSlot,
     GuestSpeaker,
     Meeting,
     Notice,
     ReminderPolicy,
 )
 from .rules import may_plan_call_between
+from .timespan import moment_text
 
 log = logging.getLogger(__name__)
 
@@ -100,23 +102,38 @@ def offsets_for(network) -> list[int]:
 
 
 def meeting_create(*, user, network, data: dict) -> Meeting:
-    return save_versioned(obj=Meeting(network=network), user=user, data=data, version=None)
+    """Plan a meeting: every member of the network is invited."""
+    with transaction.atomic():
+        meeting = save_versioned(obj=Meeting(network=network), user=user, data=data, version=None)
+        invite(meeting)
+    return meeting
 
 
 def meeting_update(*, user, meeting: Meeting, data: dict, version: int | None) -> Meeting:
     """Save the meeting's form; a new time goes through `event_reschedule`, which tells
-    the participants."""
+    the participants, and a new title, place or online link sends them a new invitation
+    (`event_changed`). A new time that would leave agenda items outside it is refused."""
     data = dict(data)
     times = {name: data.pop(name) for name in ("starts_at", "ends_at") if name in data}
     with transaction.atomic():
+        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
         meeting = save_versioned(obj=meeting, user=user, data=data, version=version)
         if times:
+            problem = agenda_outside_problem(
+                meeting=meeting,
+                starts_at=times.get("starts_at", meeting.starts_at),
+                ends_at=times.get("ends_at", meeting.ends_at),
+            )
+            if problem:
+                raise ValidationError({"starts_at": problem})
             meeting = event_reschedule(
                 user=user,
                 event=meeting,
                 starts_at=times.get("starts_at", meeting.starts_at),
                 ends_at=times.get("ends_at", meeting.ends_at),
             )
+        if meeting.sequence == before.sequence and details_changed(before, meeting):
+            meeting = event_changed(meeting)  # a new place or link: a new invitation
     return meeting
 
 
@@ -134,8 +151,14 @@ def agenda_item_save(
     version: int | None = None,
 ) -> AgendaItem:
     """Create or update an agenda item; its guest speakers become exactly `guests`
-    (name, affiliation)."""
+    (name, affiliation). It starts within the meeting's time (the meeting is locked, so
+    that a new time of the meeting and the item cannot pass each other)."""
     with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _require(user, "meetings.change_meeting", meeting)
+        problem = agenda_time_problem(meeting=meeting, starts_at=data.get("starts_at"))
+        if problem:
+            raise ValidationError({"starts_at": problem})
         item = save_versioned(
             obj=item or AgendaItem(meeting=meeting), user=user, data=data, version=version
         )
@@ -145,6 +168,71 @@ def agenda_item_save(
             for name, affiliation in guests
         )
     return item
+
+
+def agenda_time_problem(*, meeting: Meeting, starts_at: dt.datetime | None) -> str | None:
+    """Why an agenda item may not start at `starts_at` (outside the meeting), in the
+    reader's zone; None when it may."""
+    if starts_at is None or meeting.starts_at <= starts_at <= meeting.ends_at:
+        return None
+    return _("The meeting runs from %(starts)s to %(ends)s; this time is outside it.") % {
+        "starts": moment_text(meeting.starts_at),
+        "ends": moment_text(meeting.ends_at),
+    }
+
+
+def agenda_outside_problem(
+    *, meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime
+) -> str | None:
+    """Why the meeting may not move to this time: agenda items would fall outside it."""
+    if meeting.pk is None:
+        return None
+    outside = (
+        meeting.agenda.filter(Q(starts_at__lt=starts_at) | Q(starts_at__gt=ends_at)).count()
+        if starts_at <= ends_at
+        else 0
+    )
+    if not outside:
+        return None
+    return ngettext(
+        "%(n)d agenda item would fall outside the new time: move it first, or pick a time "
+        "that includes it.",
+        "%(n)d agenda items would fall outside the new time: move them first, or pick a "
+        "time that includes them.",
+        outside,
+    ) % {"n": outside}
+
+
+@transaction.atomic
+def agenda_item_move(*, user, item: AgendaItem, direction: str) -> AgendaItem:
+    """Swap the item with its neighbour in the programme ("up": the one before, "down":
+    the one after): they exchange their times and places, so the programme stays in time
+    order. At either end of the programme nothing moves."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _require(user, "meetings.change_meeting", meeting)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("An agenda item moves up or down."))
+    items = list(meeting.agenda.order_by("starts_at", "position", "pk"))
+    index = next(i for i, each in enumerate(items) if each.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return items[index]
+    times = [each.starts_at for each in items]
+    items[index], items[other] = items[other], items[index]
+    for position, (each, starts_at) in enumerate(zip(items, times, strict=True)):
+        if (each.starts_at, each.position) != (starts_at, position):
+            each.starts_at, each.position = starts_at, position
+            each.version += 1  # a form opened before the move is then refused, not obeyed
+            each.save(update_fields=["starts_at", "position", "version"])
+    return items[other]
+
+
+@transaction.atomic
+def agenda_item_remove(*, user, item: AgendaItem) -> None:
+    """Take the item off the programme (its guest speakers with it)."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _require(user, "meetings.change_meeting", meeting)
+    AgendaItem.objects.filter(pk=item.pk, meeting=meeting).delete()
 
 
 @transaction.atomic
@@ -161,16 +249,6 @@ def attendance_set(*, user, meeting: Meeting, partner, users) -> None:
         [Attendance(meeting=meeting, partner=partner, user=u) for u in users], ignore_conflicts=True
     )
     pagecache.changed([pagecache.network_scope(meeting.network.slug)])
-
-
-def document_upload(*, user, meeting: Meeting, title: str, file) -> Document:
-    _require(user, "meetings.upload_document", meeting)
-    document = Document(
-        network=meeting.network, meeting=meeting, title=title, file=file, uploaded_by=user
-    )
-    document.full_clean()
-    document.save()
-    return document
 
 
 # Calls -----------------------------------------------------------------------------------
@@ -190,76 +268,12 @@ def call_create(*, user, network, data: dict) -> Call:
     call.cities.set(cities)
     teams = [person for city in cities for person in city_team(partner=city)]
     call.participants.set({person.pk for person in [*teams, user]})
+    invite(call)
     return call
 
 
 def call_notes_save(*, user, call: Call, notes: str, version: int | None) -> Call:
     return save_versioned(obj=call, user=user, data={"notes": notes}, version=version)
-
-
-def follow_up_create(*, user, call: Call, data: dict) -> FollowUp:
-    _require(user, "meetings.change_call", call)
-    follow_up = FollowUp(call=call, **data)
-    follow_up.full_clean()
-    follow_up.save()
-    return follow_up
-
-
-@transaction.atomic
-def follow_up_toggle(*, user, follow_up: FollowUp) -> FollowUp:
-    follow_up = (
-        FollowUp.objects.select_for_update(of=("self",))
-        .select_related("call")
-        .get(pk=follow_up.pk)
-    )
-    _require(user, "meetings.change_call", follow_up.call)
-    follow_up.done = not follow_up.done
-    follow_up.done_at = timezone.now() if follow_up.done else None
-    follow_up.save(update_fields=["done", "done_at"])
-    return follow_up
-
-
-@transaction.atomic
-def checkup_round_open(
-    *, user, network, title: str, starts_at: dt.datetime, minutes: int = 60, gap: int = 15
-) -> CheckupRound:
-    """One check-up call per city with its team, the lead partner and the lead expert,
-    one after the other from `starts_at`."""
-    _require(user, "meetings.open_checkup_round", network)
-    plausible_datetime(starts_at)
-    checkup_round = CheckupRound(network=network, title=title)
-    checkup_round.full_clean()
-    checkup_round.save()
-    hosts = list(people_with_roles(network=network, roles=CHECKUP_HOSTS))
-    start = starts_at
-    for partner in network.partners.order_by("city"):
-        call = Call.objects.create(
-            network=network,
-            kind=CallKind.CHECKUP,
-            title=f"{title}: {partner.city}",
-            starts_at=start,
-            ends_at=start + dt.timedelta(minutes=minutes),
-            checkup_round=checkup_round,
-        )
-        call.cities.set([partner])
-        call.participants.set([*city_team(partner=partner), *hosts])
-        start += dt.timedelta(minutes=minutes + gap)
-    first = checkup_round.calls.order_by("starts_at").first()
-    count = network.partners.count()
-    notify(
-        recipients=hosts,
-        title=ngettext(
-            "%(round)s: %(n)d check-up call planned",
-            "%(round)s: %(n)d check-up calls planned",
-            count,
-        )
-        % {"round": title, "n": count},
-        url=first.get_absolute_url()
-        if first
-        else reverse("meetings:meeting_list", kwargs={"network_slug": network.slug}),
-        network=network,
-    )
-    return checkup_round
 
 
 # New times and cancellations -------------------------------------------------------------
@@ -281,24 +295,10 @@ def event_reschedule(*, user, event, starts_at: dt.datetime, ends_at: dt.datetim
     event.sequence += 1
     event.full_clean()
     event.save(update_fields=["starts_at", "ends_at", "sequence"])
-    now = timezone.now()
     Notice.objects.filter(
         **_event_field(event), kind=NoticeKind.REMINDER, status=OutboxStatus.PENDING
     ).exclude(event_starts_at=starts_at).update(status=OutboxStatus.CANCELLED)
-    Notice.objects.bulk_create(
-        [
-            Notice(
-                **_event_field(event),
-                user=person,
-                kind=NoticeKind.UPDATE,
-                event_starts_at=starts_at,
-                due_at=now,
-            )  # fmt: skip
-            for person in participants_of(event)
-        ],
-        ignore_conflicts=True,
-    )
-    outbox.sweep_soon()
+    _tell(event, invitees_of(event), NoticeKind.UPDATE)
     return event
 
 
@@ -306,30 +306,239 @@ def event_reschedule(*, user, event, starts_at: dt.datetime, ends_at: dt.datetim
 def event_cancel(*, user, event):
     """Cancel a meeting or a call: its reminders are not sent, and every participant is told."""
     event = type(event).objects.select_for_update().get(pk=event.pk)
-    _require(user, event.change_permission, event)
+    cancel = "meetings.cancel_call" if isinstance(event, Call) else event.change_permission
+    _require(user, cancel, event)
     if event.is_cancelled:
         return event
     event.status = MeetingStatus.CANCELLED
     event.sequence += 1
     event.save(update_fields=["status", "sequence"])
+    if isinstance(event, Call):  # a check-up call's slot is free again: the city books anew
+        CheckupSlot.objects.filter(call=event).update(
+            partner=None, booked_by=None, booked_at=None, call=None
+        )
     Notice.objects.filter(**_event_field(event), status=OutboxStatus.PENDING).exclude(
         kind=NoticeKind.CANCELLATION
     ).update(status=OutboxStatus.CANCELLED)
+    _tell(event, invitees_of(event), NoticeKind.CANCELLATION)
+    return event
+
+
+# Invitations -----------------------------------------------------------------------------
+
+#: What an invitation shows besides the time: a change of one sends everyone a new revision.
+INVITED_DETAILS = ("number", "title", "format", "venue", "online_link")
+#: The notices that carry a revision of the event to put in a calendar.
+REVISIONS = (NoticeKind.INVITATION, NoticeKind.UPDATE)
+#: Who the invitations come from, the first the network has.
+ORGANIZER_ROLES = (Role.COORDINATOR, Role.LEAD_PARTNER, Role.LEAD_EXPERT)
+
+
+def invitees_of(event) -> list[User]:
+    """Who is invited: every member of a meeting's network; a call's participants."""
+    if isinstance(event, Meeting):
+        people = User.objects.filter(memberships__network_id=event.network_id, is_active=True)
+        return list(people.distinct().order_by("pk"))
+    return list(event.participants.filter(is_active=True).order_by("pk"))
+
+
+def organizer_of(event):
+    """Who the invitations come from: the network's coordinator (else its lead partner,
+    else its lead expert); the portal's own address for a network with none of them."""
+    memberships = Membership.objects.filter(
+        network_id=event.network_id, role__in=ORGANIZER_ROLES, user__is_active=True
+    ).select_related("user")
+    first = {}
+    for membership in memberships.order_by("pk"):
+        first.setdefault(membership.role, membership.user)
+    for role in ORGANIZER_ROLES:
+        if role in first:
+            return first[role]
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return SimpleNamespace(email=address, get_full_name=lambda: name or address)
+
+
+def details_changed(before, after) -> bool:
+    """Whether what an invitation shows besides the time differs (title, place, link)."""
+    return any(
+        getattr(before, name, None) != getattr(after, name, None) for name in INVITED_DETAILS
+    )
+
+
+def _locked(event):
+    return type(event).objects.select_for_update().get(pk=event.pk)
+
+
+def _worth_inviting(event) -> bool:
+    """Invitations are for planned events still to come: recording a past meeting for the
+    network's history, or correcting it, e-mails nobody."""
+    return event.is_planned and event.ends_at >= timezone.now()
+
+
+def _notice_title(event, kind) -> str:
+    if kind == NoticeKind.CANCELLATION:
+        return _("Cancelled: %(event)s") % {"event": event}
+    if kind == NoticeKind.UPDATE:
+        return _("New time: %(event)s") % {"event": event}
+    if event.sequence:
+        return _("Changed: %(event)s") % {"event": event}
+    return _("Invitation: %(event)s") % {"event": event}
+
+
+def _tell(event, people, kind) -> list[User]:
+    """Send the event as it is now (its revision `event.sequence`) to those of `people`
+    not told of this revision yet: a notice of `kind` for the outbox, which attaches the
+    calendar, and a line in their inbox. Their pending notices of older revisions are
+    dropped: this one says all they would. The caller holds the event's row lock, so a
+    doubled call tells nobody twice. Returns the people told."""
+    where = _event_field(event)
+    people = {person.pk: person for person in people if person.is_active}
+    kinds = [kind] if kind == NoticeKind.CANCELLATION else list(REVISIONS)
+    told = set(
+        Notice.objects.filter(
+            **where, kind__in=kinds, event_sequence=event.sequence, user_id__in=list(people)
+        ).values_list("user_id", flat=True)
+    )
+    new = [person for pk, person in people.items() if pk not in told]
+    if not new:
+        return []
+    Notice.objects.filter(
+        **where,
+        user__in=new,
+        kind__in=REVISIONS,
+        status=OutboxStatus.PENDING,
+        event_sequence__lt=event.sequence,
+    ).update(status=OutboxStatus.CANCELLED)
+    now = timezone.now()
     Notice.objects.bulk_create(
         [
             Notice(
-                **_event_field(event),
+                **where,
                 user=person,
-                kind=NoticeKind.CANCELLATION,
+                kind=kind,
                 event_starts_at=event.starts_at,
-                due_at=timezone.now(),
-            )  # fmt: skip
-            for person in participants_of(event)
+                event_sequence=event.sequence,
+                due_at=now,
+            )
+            for person in new
         ],
         ignore_conflicts=True,
     )
+    notify(
+        recipients=new,
+        title=_notice_title(event, kind),
+        url=event.get_absolute_url(),
+        network=event.network,
+    )
     outbox.sweep_soon()
+    return new
+
+
+@transaction.atomic
+def invite(event, people=None) -> list[User]:
+    """Invite the event's participants (or those of `people` who take part: someone just
+    added) to the event as it is now: an e-mail with a calendar invitation (METHOD:REQUEST,
+    the event's UID and revision) and a line in their inbox. Once per person and revision:
+    calling it again tells nobody twice. Nothing for a cancelled event or one that is
+    over. Returns the people invited."""
+    event = _locked(event)
+    if not _worth_inviting(event):
+        return []
+    invitees = invitees_of(event)
+    if people is not None:
+        wanted = {person.pk for person in people}
+        invitees = [person for person in invitees if person.pk in wanted]
+    return _tell(event, invitees, NoticeKind.INVITATION)
+
+
+@transaction.atomic
+def uninvite(event, people) -> list[User]:
+    """Tell people taken off the event (a host not free at a call's new time) that it is
+    off for them: a calendar CANCEL of its current revision, which removes it from their
+    calendar, and a line in their inbox. Once per person and revision."""
+    event = _locked(event)
+    return _tell(event, people, NoticeKind.CANCELLATION)
+
+
+@transaction.atomic
+def event_changed(event):
+    """What the invitation shows besides the time changed (title, place, online link): a
+    new revision of the event, sent to every participant, which their calendars put in
+    place of the old one. A new time goes through `event_reschedule` instead."""
+    event = _locked(event)
+    if not _worth_inviting(event):
+        return event
+    event.sequence += 1
+    event.save(update_fields=["sequence"])
+    _tell(event, invitees_of(event), NoticeKind.INVITATION)
     return event
+
+
+def checkup_round_url(checkup_round) -> str:
+    """The round's booking page."""
+    network_slug = checkup_round.network.slug
+    try:
+        return reverse(
+            "meetings:checkup_round",
+            kwargs={"network_slug": network_slug, "pk": checkup_round.pk},
+        )
+    except NoReverseMatch:  # until the booking page exists: the network's meetings
+        return reverse("meetings:meeting_list", kwargs={"network_slug": network_slug})
+
+
+@transaction.atomic
+def checkup_round_announce(checkup_round) -> list[User]:
+    """Tell the cities that a round of check-up calls is open for booking: each city
+    coordinator (the whole team of a city without one) in their inbox and by e-mail, with
+    a link to the round's booking page; the hosts (lead partner, lead expert) in their
+    inbox. Once per round: calling it again tells nobody twice. Returns the people told."""
+    checkup_round = (
+        CheckupRound.objects.select_for_update(of=("self",))
+        .select_related("network")
+        .get(pk=checkup_round.pk)
+    )
+    network = checkup_round.network
+    url = checkup_round_url(checkup_round)
+    title = _("Book your check-up call: %(round)s") % {"round": checkup_round.title}
+    hosts_title = _("Check-up round open: %(round)s") % {"round": checkup_round.title}
+    told = Notification.objects.filter(
+        network=network, url=url, title__in=[title[:300], hosts_title[:300]]
+    )
+    if told.exists():
+        return []
+    teams: dict[int, dict[str, list[User]]] = {}
+    memberships = Membership.objects.filter(
+        network=network, role__in=Role.city_roles(), user__is_active=True
+    ).select_related("user")
+    for membership in memberships.order_by("pk"):
+        team = teams.setdefault(membership.partner_id, {})
+        team.setdefault(membership.role, []).append(membership.user)
+    cities = [
+        team.get(Role.CITY_COORDINATOR) or [p for people in team.values() for p in people]
+        for team in teams.values()
+    ]
+    city_people = list({p.pk: p for people in cities for p in people}.values())
+    notify(
+        recipients=city_people,
+        title=title,
+        body=_(
+            "The check-up calls of %(round)s can be booked: pick one of the free times, "
+            "shown in your city's time zone."
+        )
+        % {"round": checkup_round.title},
+        url=url,
+        network=network,
+        email=True,
+    )
+    hosts = list(people_with_roles(network=network, roles=CHECKUP_HOSTS))
+    notify(
+        recipients=hosts,
+        title=hosts_title,
+        body=_("The cities are told, and book their calls among the times offered."),
+        url=url,
+        network=network,
+    )
+    return [*city_people, *hosts]
 
 
 # Calendar feed ---------------------------------------------------------------------------
@@ -489,6 +698,8 @@ _NAME = "\x00name\x00"
 def notice_message(notice: Notice, *, now=None) -> EmailMessage:
     event, user = notice.event, notice.user
     method = "CANCEL" if notice.is_cancellation else "REQUEST"
+    invitation = notice.kind == NoticeKind.INVITATION
+    changed = invitation and notice.event_sequence > 0
     with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
         in_words = _time_left(notice, now=now or timezone.now())
         # The body is the same for everyone in a time zone but for the name: it is made
@@ -504,23 +715,34 @@ def notice_message(notice: Notice, *, now=None) -> EmailMessage:
             "starts": event.starts_at,
             "ends": event.ends_at,
             "in_words": in_words,
+            "invitation": invitation,
+            "changed": changed,
+            "venue": venue_of(event),
         }
         subject = _shared(
             event,
-            ("subject", notice.kind, in_words),
+            ("subject", notice.kind, changed, in_words),
             lambda: render_to_string("meetings/email/notice_subject.txt", context).strip(),
         )
         body = _shared(
             event,
-            ("body", notice.kind, in_words, str(user.time_zone)),
+            ("body", notice.kind, changed, in_words, str(user.time_zone)),
             lambda: render_to_string("meetings/email/notice.txt", context),
         ).replace(_NAME, user.get_full_name(), 1)
+        # A scheduling message: the organizer and the attendees, the event's UID and its
+        # revision, so that the calendar updates the event it already holds.
+        ics = _shared(
+            event,
+            (method, event.sequence),
+            lambda: calendar_bytes(
+                [event],
+                method=method,
+                organizer=organizer_of(event),
+                attendees=invitees_of(event),
+            ),
+        )
     message = outbox.OutboxEmail(subject=subject, body=body, to=[user.email])
-    message.attach(
-        "invite.ics",
-        _shared(event, (method, event.sequence), lambda: calendar_bytes([event], method=method)),
-        f"text/calendar; method={method}; charset=utf-8",
-    )
+    message.attach("invite.ics", ics, f"text/calendar; method={method}; charset=utf-8")
     return message
 
 

@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -13,22 +16,22 @@ from partners.mixins import NetworkPermissionMixin, keep_private
 from partners.roles import city_ids_in
 from partners.selectors import network_slugs_for
 from portal import pagecache
+from portal.confirmations import ConfirmPageMixin, confirmation
 from portal.views import VersionedFormViewMixin
 
-from . import selectors, services
+from . import actions, booking, selectors, services
 from .calendar import calendar_bytes
 from .forms import (
     AgendaItemForm,
     AttendanceForm,
     CallForm,
     CallNotesForm,
-    CheckupRoundForm,
-    DocumentForm,
     FollowUpForm,
     MeetingForm,
     MinutesForm,
     RescheduleForm,
 )
+from .timespan import span_text
 
 
 def ics_response(items, filename, *, name=""):
@@ -44,6 +47,47 @@ class FormPageMixin:
 
     template_name = "meetings/form.html"
     heading = ""
+
+
+def cancel_confirmation(event, *, heading, what, button, back_label, nothing_to_do):
+    """The confirmation of cancelling a meeting or a call: who gets the cancellation."""
+    count = len(services.participants_of(event))
+    told = ngettext(
+        "The %(n)d participant gets a cancellation e-mail with a calendar update.",
+        "The %(n)d participants get a cancellation e-mail with a calendar update.",
+        count,
+    ) % {"n": count}
+    return confirmation(
+        heading=heading,
+        details=[str(event), span_text(event.starts_at, event.ends_at)],
+        what=what,
+        told=told if count else _("Nobody takes part yet: no e-mail is sent."),
+        button=button,
+        back_url=event.get_absolute_url(),
+        back_label=back_label,
+        nothing_to_do=nothing_to_do if event.is_cancelled else "",
+    )
+
+
+#: The confirmations of the calendar address's actions: heading, what happens, button.
+FEED_CONFIRMATIONS = {
+    "renew": (
+        _("Make a new calendar address?"),
+        _(
+            "Your current address stops working at once: calendar apps that use it stop "
+            "showing your meetings until you give them the new one, shown to you once."
+        ),
+        _("Make a new address"),
+    ),
+    "revoke": (
+        _("Stop your calendar address?"),
+        _(
+            "Your address stops working at once: calendar apps that use it stop showing "
+            "your meetings and calls."
+        ),
+        _("Stop my calendar address"),
+    ),
+}
 
 
 # Meetings --------------------------------------------------------------------------------
@@ -64,8 +108,14 @@ class MeetingListView(NetworkPermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         calls = selectors.calls_visible_to(user=self.request.user, network=self.network)
+        rounds = booking.rounds_visible_to(user=self.request.user, network=self.network)
         return super().get_context_data(
-            calls=calls.prefetch_related("cities").order_by("-starts_at"), **kwargs
+            calls=calls.prefetch_related("cities").order_by("-starts_at"),
+            rounds=rounds.annotate(
+                slot_count=Count("slots", distinct=True),
+                booked_count=Count("slots", filter=Q(slots__partner__isnull=False), distinct=True),
+            ).order_by("-created_at"),
+            **kwargs,
         )
 
 
@@ -95,6 +145,17 @@ class MeetingMixin(NetworkPermissionMixin):
 class MeetingDetailView(MeetingMixin, TemplateView):
     template_name = "meetings/meeting_detail.html"
 
+    @cached_property
+    def meeting(self):
+        """Read with its decisions and actions (`actions.with_outcomes`), in one query."""
+        return get_object_or_404(
+            actions.with_outcomes(
+                selectors.meeting_with_details(
+                    user=self.request.user, network=self.network, number=self.kwargs["number"]
+                )
+            )
+        )
+
     def get_context_data(self, **kwargs):
         attendances = list(self.meeting.attendances.all())
         by_city = {}
@@ -102,9 +163,10 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             by_city.setdefault(attendance.partner, []).append(attendance.user)
         my_cities = city_ids_in(self.request.user, self.network.pk)
         return super().get_context_data(
-            agenda=selectors.agenda_of(meeting=self.meeting),
+            programme=selectors.programme_by_day(self.meeting),
             attendance_by_city=sorted(by_city.items(), key=lambda pair: pair[0].city),
             my_attendance=[a for a in attendances if a.partner_id in my_cities],
+            **actions.outcomes_of(self.meeting),
             **kwargs,
         )
 
@@ -142,24 +204,50 @@ class MeetingEditView(MeetingMixin, VersionedFormViewMixin, FormPageMixin, FormV
         return {**super().get_form_kwargs(), "network": self.network, "instance": self.meeting}
 
     def form_valid(self, form):
-        conflict = self.save_or_conflict(
-            form,
-            lambda: services.meeting_update(
-                user=self.request.user,
-                meeting=self.meeting,
-                data=form.data_fields(),
-                version=form.cleaned_data["version"],
-            ),
-        )
+        try:
+            conflict = self.save_or_conflict(
+                form,
+                lambda: services.meeting_update(
+                    user=self.request.user,
+                    meeting=self.meeting,
+                    data=form.data_fields(),
+                    version=form.cleaned_data["version"],
+                ),
+            )
+        except ValidationError as error:  # agenda items outside the new time
+            form.add_error(None, error)
+            return self.form_invalid(form)
         if conflict:
             return conflict
         messages.success(self.request, _("The meeting has been saved."))
         return HttpResponseRedirect(self.saved.get_absolute_url())
 
 
-class MeetingCancelView(MeetingMixin, View):
+class MeetingCancelView(ConfirmPageMixin, MeetingMixin, TemplateView):
+    """A GET asks for confirmation, saying who is told; the POST cancels."""
+
     permission_required = "meetings.change_meeting"
-    http_method_names = ["post"]
+
+    @cached_property
+    def meeting(self):
+        """The meeting alone: the confirmation shows none of its details."""
+        return get_object_or_404(
+            selectors.meetings_visible_to(user=self.request.user, network=self.network),
+            number=self.kwargs["number"],
+        )
+
+    def confirmation(self):
+        return cancel_confirmation(
+            self.meeting,
+            heading=_("Cancel this meeting?"),
+            what=_(
+                "The meeting is marked cancelled on its page and in every calendar feed, and "
+                "its reminders are not sent."
+            ),
+            button=_("Cancel the meeting"),
+            back_label=_("Keep the meeting"),
+            nothing_to_do=_("This meeting is already cancelled."),
+        )
 
     def post(self, request, *args, **kwargs):
         services.event_cancel(user=request.user, event=self.meeting)
@@ -182,20 +270,29 @@ class AgendaItemFormView(MeetingMixin, VersionedFormViewMixin, FormPageMixin, Fo
         return {} if self.item else {"starts_at": self.meeting.starts_at}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "network": self.network, "instance": self.item}
+        return {
+            **super().get_form_kwargs(),
+            "network": self.network,
+            "meeting": self.meeting,
+            "instance": self.item,
+        }
 
     def form_valid(self, form):
-        conflict = self.save_or_conflict(
-            form,
-            lambda: services.agenda_item_save(
-                user=self.request.user,
-                meeting=self.meeting,
-                item=self.item,
-                data=form.data_fields(),
-                guests=form.cleaned_data["guests"],
-                version=form.cleaned_data["version"],
-            ),
-        )
+        try:
+            conflict = self.save_or_conflict(
+                form,
+                lambda: services.agenda_item_save(
+                    user=self.request.user,
+                    meeting=self.meeting,
+                    item=self.item,
+                    data=form.data_fields(),
+                    guests=form.cleaned_data["guests"],
+                    version=form.cleaned_data["version"],
+                ),
+            )
+        except ValidationError as error:  # a time outside the meeting, if it moved meanwhile
+            form.add_error(None, error)
+            return self.form_invalid(form)
         if conflict:
             return conflict
         messages.success(self.request, _("The agenda has been saved."))
@@ -270,34 +367,6 @@ class MinutesEditView(MeetingMixin, VersionedFormViewMixin, FormPageMixin, FormV
         return HttpResponseRedirect(self.meeting_url())
 
 
-class DocumentUploadView(MeetingMixin, FormPageMixin, FormView):
-    permission_required = "meetings.upload_document"
-    form_class = DocumentForm
-    heading = _("Add a document")
-
-    def form_valid(self, form):
-        services.document_upload(
-            user=self.request.user,
-            meeting=self.meeting,
-            title=form.cleaned_data["title"],
-            file=form.cleaned_data["file"],
-        )
-        messages.success(self.request, _("The document has been added."))
-        return HttpResponseRedirect(self.meeting_url())
-
-
-class DocumentDownloadView(MeetingMixin, View):
-    """Documents are served by the portal to network members only, never from a public URL."""
-
-    def get(self, request, *args, **kwargs):
-        document = get_object_or_404(self.meeting.documents.all(), pk=kwargs["pk"])
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        return FileResponse(handle, as_attachment=True, filename=document.filename)
-
-
 class MeetingIcsView(MeetingMixin, View):
     def get(self, request, *args, **kwargs):
         return ics_response([self.meeting], f"{self.network.slug}-tnm-{self.meeting.number}.ics")
@@ -316,7 +385,7 @@ class CallMixin(NetworkPermissionMixin):
         return get_object_or_404(
             selectors.calls_visible_to(
                 user=self.request.user, network=self.network
-            ).prefetch_related("cities", "participants", "follow_ups__owner"),
+            ).prefetch_related("cities", "participants"),
             pk=self.kwargs["pk"],
         )
 
@@ -334,6 +403,7 @@ class CallDetailView(CallMixin, TemplateView):
         return super().get_context_data(
             notes_form=CallNotesForm(instance=self.call),
             follow_up_form=FollowUpForm(call=self.call),
+            follow_ups=actions.actions_of(event=self.call),
             **kwargs,
         )
 
@@ -366,32 +436,8 @@ class CallNotesView(CallMixin, VersionedFormViewMixin, FormPageMixin, FormView):
         return HttpResponseRedirect(self.call.get_absolute_url())
 
 
-class FollowUpCreateView(CallMixin, FormPageMixin, FormView):
-    permission_required = "meetings.change_call"
-    form_class = FollowUpForm
-    heading = _("Agree a follow-up")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "call": self.call}
-
-    def form_valid(self, form):
-        services.follow_up_create(user=self.request.user, call=self.call, data=form.cleaned_data)
-        messages.success(self.request, _("The follow-up has been added."))
-        return HttpResponseRedirect(self.call.get_absolute_url())
-
-
-class FollowUpToggleView(CallMixin, View):
-    permission_required = "meetings.change_call"
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        follow_up = get_object_or_404(self.call.follow_ups.all(), pk=kwargs["follow_up"])
-        services.follow_up_toggle(user=request.user, follow_up=follow_up)
-        return HttpResponseRedirect(self.call.get_absolute_url())
-
-
 class CallRescheduleView(CallMixin, FormPageMixin, FormView):
-    permission_required = "meetings.change_call"
+    permission_required = "meetings.reschedule_call"
     form_class = RescheduleForm
     heading = _("Change the time")
 
@@ -408,9 +454,23 @@ class CallRescheduleView(CallMixin, FormPageMixin, FormView):
         return HttpResponseRedirect(self.call.get_absolute_url())
 
 
-class CallCancelView(CallMixin, View):
-    permission_required = "meetings.change_call"
-    http_method_names = ["post"]
+class CallCancelView(ConfirmPageMixin, CallMixin, TemplateView):
+    """A GET asks for confirmation, saying who is told; the POST cancels."""
+
+    permission_required = "meetings.cancel_call"
+
+    def confirmation(self):
+        return cancel_confirmation(
+            self.call,
+            heading=_("Cancel this call?"),
+            what=_(
+                "The call is marked cancelled on its page and in every calendar feed, and its "
+                "reminders are not sent."
+            ),
+            button=_("Cancel the call"),
+            back_label=_("Keep the call"),
+            nothing_to_do=_("This call is already cancelled."),
+        )
 
     def post(self, request, *args, **kwargs):
         services.event_cancel(user=request.user, event=self.call)
@@ -442,28 +502,6 @@ class CallCreateView(NetworkPermissionMixin, FormPageMixin, FormView):
         return HttpResponseRedirect(call.get_absolute_url())
 
 
-class CheckupRoundCreateView(NetworkPermissionMixin, FormPageMixin, FormView):
-    permission_required = "meetings.open_checkup_round"
-    form_class = CheckupRoundForm
-    heading = _("Open a round of check-up calls")
-
-    def get_permission_object(self):
-        return self.network
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "network": self.network}
-
-    def form_valid(self, form):
-        checkup_round = services.checkup_round_open(
-            user=self.request.user, network=self.network, **form.cleaned_data
-        )
-        messages.success(
-            self.request,
-            _("%(count)d check-up calls planned.") % {"count": checkup_round.calls.count()},
-        )
-        return HttpResponseRedirect(reverse("meetings:meeting_list", args=[self.network.slug]))
-
-
 # Personal calendar feed ------------------------------------------------------------------
 
 
@@ -477,9 +515,27 @@ class CalendarSettingsView(NetworkPermissionMixin, TemplateView):
         return self.network
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            has_feed=selectors.has_calendar_feed(user=self.request.user), **kwargs
-        )
+        has_feed = selectors.has_calendar_feed(user=self.request.user)
+        return super().get_context_data(has_feed=has_feed, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        """`?action=renew` or `?action=revoke` asks for confirmation when the person has an
+        address: both stop the one their calendar apps use."""
+        action = request.GET.get("action")
+        if action in FEED_CONFIRMATIONS and selectors.has_calendar_feed(user=request.user):
+            heading, what, button = FEED_CONFIRMATIONS[action]
+            page = confirmation(
+                heading=heading,
+                what=what,
+                told=_("Nobody else is told: the address was yours alone."),
+                button=button,
+                back_url=request.path,
+                back_label=_("Keep my address"),
+                fields={"action": action},
+            )
+            context = {"network": self.network, "confirm": page}
+            return TemplateResponse(request, "_confirm.html", context)
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "revoke":

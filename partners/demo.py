@@ -107,6 +107,24 @@ class DemoDates:
         return self.tnm6 - dt.timedelta(days=7)
 
     @property
+    def tnm7(self) -> dt.date:
+        """TNM #7, two days in Sofia, about five weeks ahead (after TNM #6): the Wednesday
+        of the week five weeks from today."""
+        day = self.days_ahead(35)
+        return day + dt.timedelta(days=2 - day.weekday())
+
+    @property
+    def open_checkups(self) -> list[dt.date]:
+        """The three working days the open check-up round offers slots on, from ten days
+        ahead."""
+        days, day = [], self.days_ahead(10)
+        while len(days) < 3:
+            if day.weekday() < 5:
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days
+
+    @property
     def checkup_round(self) -> dt.date:
         """The first day of the latest check-up round, a couple of weeks ago."""
         return self.days_ago(15)

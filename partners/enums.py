@@ -55,7 +55,7 @@ class ObligationKind(models.TextChoices):
     SSAS_PLANNED = "ssas_planned", _("Plan the Small Scale Actions")
     ULG_MEETING = "ulg_meeting", _("Hold a ULG meeting")
     TNM_ATTENDANCE = "tnm_attendance", _("Register attendance for a TNM")
-    FOLLOW_UPS = "follow_ups", _("Finish the check-up call follow-ups")
+    FOLLOW_UPS = "follow_ups", _("Finish the agreed actions and follow-ups")
     FINAL_IAP = "final_iap", _("Deliver the final IAP")
     MILESTONE = "other", _("Milestone of the workplan (nobody owes it)")
 

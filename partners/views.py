@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
 
+from portal.confirmations import ConfirmPageMixin, confirmation
 from portal.panels import render_panels
 from portal.views import VersionedFormViewMixin
 
@@ -182,9 +183,27 @@ class MembershipEditView(MembershipMixin, FormView):
         return HttpResponseRedirect(self.people_url())
 
 
-class MembershipRemoveView(MembershipMixin, View):
+class MembershipRemoveView(MembershipMixin, ConfirmPageMixin, TemplateView):
+    """GET asks first (what goes, who is told); POST removes the role."""
+
     permission_required = "partners.manage_memberships"
-    http_method_names = ["post"]
+
+    def confirmation(self):
+        membership = self.membership
+        return confirmation(
+            heading=_("Remove this role?"),
+            details=[
+                f"{membership.user.get_full_name()}: {membership.get_role_display()}"
+                + (f", {membership.partner.city}" if membership.partner else "")
+            ],
+            what=_(
+                "The person loses this role in the network and what it lets them see and "
+                "do; their other roles, their account and what they wrote stay."
+            ),
+            told=_("Nobody is told; the person sees the change the next time they log in."),
+            button=_("Remove the role"),
+            back_url=self.people_url(),
+        )
 
     def post(self, request, *args, **kwargs):
         try:
@@ -232,18 +251,37 @@ class InvitationCreateView(NetworkPermissionMixin, FormView):
         return HttpResponseRedirect(reverse("partners:invitations", args=[self.network.slug]))
 
 
-class InvitationActionView(NetworkPermissionMixin, View):
-    """Resend or revoke an invitation one may see (POST only)."""
+class InvitationActionView(NetworkPermissionMixin, ConfirmPageMixin, TemplateView):
+    """Resend or revoke an invitation one may see: POST acts; a GET of the revoke address
+    asks first."""
 
     permission_required = "partners.invite"
-    http_method_names = ["post"]
     action = "resend"
 
-    def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(
+    def invitation(self, request):
+        return get_object_or_404(
             selectors.invitations_visible_to(user=request.user, network=self.network),
-            pk=kwargs["pk"],
+            pk=self.kwargs["pk"],
         )
+
+    def get(self, request, *args, **kwargs):
+        if self.action != "revoke":
+            return HttpResponseNotAllowed(["POST"])
+        return super().get(request, *args, **kwargs)
+
+    def confirmation(self):
+        invitation = self.invitation(self.request)
+        return confirmation(
+            heading=_("Revoke this invitation?"),
+            details=[invitation.email],
+            what=_("The link in the invitation stops working; nobody can join with it."),
+            told=_("Nobody is told: the person finds the link no longer works."),
+            button=_("Revoke the invitation"),
+            back_url=reverse("partners:invitations", args=[self.network.slug]),
+        )
+
+    def post(self, request, *args, **kwargs):
+        invitation = self.invitation(request)
         if self.action == "revoke":
             services.invitation_revoke(user=request.user, invitation=invitation)
             messages.success(
@@ -506,12 +544,29 @@ class CityGroupEditView(CityGroupFormMixin, FormView):
         )
 
 
-class CityGroupDeleteView(NetworkPermissionMixin, View):
+class CityGroupDeleteView(NetworkPermissionMixin, ConfirmPageMixin, TemplateView):
+    """GET asks first; POST removes the pair or cluster."""
+
     permission_required = "partners.manage_city_groups"
-    http_method_names = ["post"]
+
+    def group(self):
+        return get_object_or_404(
+            selectors.city_groups_of(network=self.network), pk=self.kwargs["pk"]
+        )
+
+    def confirmation(self):
+        group = self.group()
+        return confirmation(
+            heading=_("Remove this group?"),
+            details=[f"{group.get_kind_display()}: {group.topic}"],
+            what=_("The cities are no longer paired for this topic; the cities stay."),
+            told=_("Nobody is told; the cities no longer see the pairing on their pages."),
+            button=_("Remove the group"),
+            back_url=reverse("partners:city_groups", args=[self.network.slug]),
+        )
 
     def post(self, request, *args, **kwargs):
-        group = get_object_or_404(selectors.city_groups_of(network=self.network), pk=kwargs["pk"])
+        group = self.group()
         services.city_group_delete(user=request.user, group=group)
         messages.success(request, _("The group has been removed."))
         return HttpResponseRedirect(reverse("partners:city_groups", args=[self.network.slug]))

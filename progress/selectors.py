@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from iap.enums import RoadmapState, SectionKind
 from iap.models import Roadmap, RoadmapComment, RoadmapTransition, SectionComment
 from iap.selectors import cities_whose_plans_are_visible_to
+from meetings.actions import actions_visible_to, days_overdue
 from meetings.enums import CallKind, MeetingFormat, MeetingStatus
 from meetings.models import AgendaItem, Attendance, Call, FollowUp, Meeting
 from meetings.selectors import calls_visible_to, meetings_visible_to, upcoming
@@ -22,7 +23,7 @@ from news.enums import ArticleStatus
 from news.models import Article
 from news.selectors import articles_visible_to
 from partners.enums import ObligationKind, ObligationState, Role
-from partners.models import Network, Partner
+from partners.models import Membership, Network, Partner
 from partners.roles import city_ids_in, memberships_of
 
 from .enums import ReminderStage
@@ -232,9 +233,7 @@ def next_action(standing: Standing) -> NextAction:
     elif kind == ObligationKind.TNM_ATTENDANCE:
         words = _("Register who attends TNM #%(number)d") % {"number": obligation.meeting_number}
     elif kind == ObligationKind.FOLLOW_UPS:
-        words = _("Finish the follow-ups of your check-up calls (%(done)s)") % {
-            "done": standing.detail
-        }
+        words = _("Finish the agreed actions and follow-ups (%(done)s)") % {"done": standing.detail}
     else:
         words = _("Deliver your final Integrated Action Plan")
     return NextAction(words=words, url=standing.url, standing=standing)
@@ -379,24 +378,23 @@ def city_homes(*, network, grid: Matrix, city_ids) -> list[CityHome]:
 
 
 def follow_ups_of(*, user, network, city_ids, today) -> list[FollowUpDue]:
-    """Follow-ups not done that the person owns, or that come from their cities' check-up
-    calls, among the calls they see; those due first."""
-    checkups = Call.objects.filter(kind=CallKind.CHECKUP, cities__in=city_ids).values("pk")
+    """The actions not done of the person's cities (owned by the city or by someone of
+    its team) and those the person owns, agreed at the meetings and calls they see; the
+    earliest due first. An action agreed with nobody in particular is its call's cities'."""
+    team = Membership.objects.filter(partner__in=city_ids, role__in=Role.city_roles())
+    their_calls = Call.objects.filter(cities__in=city_ids).values("pk")
     rows = (
-        FollowUp.objects.filter(
-            done=False, call__in=calls_visible_to(user=user, network=network).values("pk")
+        actions_visible_to(user=user, network=network)
+        .filter(done=False)
+        .filter(
+            Q(owner=user)
+            | Q(partner__in=city_ids)
+            | Q(owner__in=team.values("user"))
+            | Q(partner__isnull=True, owner__isnull=True, call__in=their_calls)
         )
-        .filter(Q(owner=user) | Q(call__in=checkups))
-        .select_related("call__network", "owner")
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:LIST_SHOWN]
     )
-    return [
-        FollowUpDue(
-            follow_up=row,
-            days_overdue=(today - row.due_on).days if row.due_on and row.due_on < today else 0,
-        )
-        for row in rows
-    ]
+    return [FollowUpDue(follow_up=row, days_overdue=days_overdue(row, today)) for row in rows]
 
 
 # The reviewers' and the lead expert's sections ---------------------------------------------

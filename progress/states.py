@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -29,7 +30,7 @@ from django.utils.translation import ngettext
 from iap.enums import PlanStatus, RoadmapState, SsaStatus
 from iap.models import RoadmapTransition, SmallScaleAction
 from meetings.enums import CallKind, MeetingStatus
-from meetings.models import Attendance, FollowUp, Meeting
+from meetings.models import Action, Attendance, Call, Meeting
 from partners.enums import ObligationKind, ObligationState, Role
 from partners.models import Membership, Network, Obligation, Partner, UlgMeeting
 from partners.roles import city_ids_in, holds
@@ -201,38 +202,58 @@ def _annotated(cities, obligations, today):
             )
             annotations[_name(ob, "registered")] = Exists(registered)
         elif ob.kind == ObligationKind.FOLLOW_UPS:
-            # The city's own: nobody's in particular, or someone of its team (not the
-            # lead partner's or the lead expert's part of the call); cancelled calls none.
-            of_the_team = Membership.objects.filter(
-                user=OuterRef("owner"), partner=OuterRef(OuterRef("pk"))
-            )
-            follow_ups = FollowUp.objects.filter(
-                Q(owner__isnull=True) | Exists(of_the_team),
-                call__cities=OuterRef("pk"),
-                call__kind=CallKind.CHECKUP,
-                call__starts_at__date__lte=ob.due_on,
-            ).exclude(call__status=MeetingStatus.CANCELLED)
-            if ob.opens_on:
-                follow_ups = follow_ups.filter(call__starts_at__date__gte=ob.opens_on)
-            counted = (
-                follow_ups.order_by()
-                .values("call__network")
-                .annotate(
-                    total=Count("pk"),
-                    open=Count("pk", filter=Q(done=False)),
-                    overdue=Count("pk", filter=Q(done=False, due_on__lt=today)),
-                    call=Min("call_id", filter=Q(done=False)),
-                    first_overdue=Min("due_on", filter=Q(done=False, due_on__lt=today)),
-                )
-            )
-            for what in ("total", "open", "overdue", "call"):
-                annotations[_name(ob, what)] = Subquery(
-                    counted.values(what)[:1], output_field=IntegerField()
-                )
-            annotations[_name(ob, "first_overdue")] = Subquery(
-                counted.values("first_overdue")[:1], output_field=DateField()
-            )
+            annotations |= _actions_annotations(ob, today)
     return cities.annotate(**annotations) if annotations else cities
+
+
+def _actions_annotations(ob, today) -> dict:
+    """The city's actions agreed at the check-up calls and meetings held in the
+    obligation's period (cancelled ones none): counted, with the first one late and the
+    event of the first one open."""
+    city = OuterRef(OuterRef("pk"))
+    of_the_team = Membership.objects.filter(
+        user=OuterRef("owner"), partner=city, role__in=Role.city_roles()
+    )
+    of_the_call = Call.cities.through.objects.filter(call=OuterRef("call"), partner=city)
+    # The city's own: owned by the city or by someone of its team (not the lead partner's
+    # or the lead expert's part); one agreed with nobody in particular, its call's cities'.
+    owned = (
+        Q(partner=OuterRef("pk"))
+        | Exists(of_the_team)
+        | (Q(partner__isnull=True, owner__isnull=True) & Exists(of_the_call))
+    )
+    at_a_checkup = Q(call__kind=CallKind.CHECKUP, call__starts_at__date__lte=ob.due_on) & ~Q(
+        call__status=MeetingStatus.CANCELLED
+    )
+    at_a_meeting = Q(meeting__isnull=False, meeting__starts_at__date__lte=ob.due_on) & ~Q(
+        meeting__status=MeetingStatus.CANCELLED
+    )
+    if ob.opens_on:
+        at_a_checkup &= Q(call__starts_at__date__gte=ob.opens_on)
+        at_a_meeting &= Q(meeting__starts_at__date__gte=ob.opens_on)
+    actions = Action.objects.filter(owned, at_a_checkup | at_a_meeting)
+    counted = (
+        actions.order_by()
+        .annotate(every=Value(1))
+        .values("every")  # one group: the whole set
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(done=False)),
+            overdue=Count("pk", filter=Q(done=False, due_on__lt=today)),
+            first_overdue=Min("due_on", filter=Q(done=False, due_on__lt=today)),
+        )
+    )
+    first_open = actions.filter(done=False).order_by(F("due_on").asc(nulls_last=True), "pk")
+    annotations = {
+        _name(ob, what): Subquery(counted.values(what)[:1], output_field=IntegerField())
+        for what in ("total", "open", "overdue")
+    }
+    annotations[_name(ob, "first_overdue")] = Subquery(
+        counted.values("first_overdue")[:1], output_field=DateField()
+    )
+    annotations[_name(ob, "call")] = Subquery(first_open.values("call_id")[:1])
+    annotations[_name(ob, "meeting")] = Subquery(first_open.values("meeting__number")[:1])
+    return annotations
 
 
 # Each kind's state ---------------------------------------------------------------------
@@ -341,17 +362,27 @@ def _attendance(obligation, partner, today):
                  url=url, today=today)  # fmt: skip
 
 
+def _actions_url(obligation, partner) -> str:
+    """The meeting or call of the city's first open action, else the meetings' list."""
+    slug = partner.network.slug
+    call = getattr(partner, _name(obligation, "call"))
+    if call:
+        return reverse("meetings:call_detail", kwargs={"network_slug": slug, "pk": call})
+    number = getattr(partner, _name(obligation, "meeting"))
+    if number:
+        url = reverse("meetings:meeting_detail", kwargs={"network_slug": slug, "number": number})
+        return url + "#actions-heading"
+    return reverse("meetings:meeting_list", kwargs={"network_slug": slug})
+
+
 def _follow_ups(obligation, partner, today):
+    """The actions agreed at check-up calls and meetings: done when all are; late from the
+    date of the first one past its own date."""
     total = getattr(partner, _name(obligation, "total")) or 0
     open_ = getattr(partner, _name(obligation, "open")) or 0
     overdue = getattr(partner, _name(obligation, "overdue")) or 0
-    call = getattr(partner, _name(obligation, "call"))
-    url = (
-        reverse("meetings:call_detail", kwargs={"network_slug": partner.network.slug, "pk": call})
-        if call
-        else reverse("meetings:meeting_list", kwargs={"network_slug": partner.network.slug})
-    )
-    if not total and today <= obligation.due_on:  # the calls may still give some
+    url = _actions_url(obligation, partner)
+    if not total and today <= obligation.due_on:  # the calls and meetings may still give some
         return _cell(obligation, partner, state=ObligationState.NOT_DUE_YET,
                      due_on=obligation.due_on, detail=_("No follow-ups yet"), url=url,
                      today=today)  # fmt: skip
@@ -367,7 +398,7 @@ def _follow_ups(obligation, partner, today):
     state = state_by_date(due_on=due_on, today=today, opens_on=obligation.opens_on)
     first_overdue = getattr(partner, _name(obligation, "first_overdue"))
     if overdue and state != ObligationState.NOT_DUE_YET:
-        # A follow-up past its own date is late already, counted from that date.
+        # An action past its own date is late already, counted from that date.
         state, due_on = ObligationState.LATE, min(due_on, first_overdue or due_on)
     detail = _("%(done)d of %(total)d done") % {"done": total - open_, "total": total}
     return _cell(obligation, partner, state=state, due_on=due_on, detail=detail, url=url,

@@ -196,6 +196,13 @@ def throttle_counters_of_this_test(settings):
 
 
 @pytest.fixture(autouse=True)
+def media_of_this_test(settings, tmp_path_factory):
+    """Uploaded and generated files (the demo's library, thumbnails) go to a folder of the
+    test's own, never into the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def page_cache_of_this_test(settings):
     """Stored pages and their versions live under this test's own prefix in the shared
     Redis: the database is rolled back after each test, the cache is not."""

@@ -22,15 +22,17 @@ import pytest
 from django import forms
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from iap.forms import CommentForm, PlanStatusForm, SectionCommentForm, TransitionForm
-from iap.models import SmallScaleAction
+from iap.models import SmallScaleAction, SsaFile
+from meetings.booking_forms import CheckupRoundForm, SlotForm
 from meetings.enums import AgendaKind
 from meetings.forms import CallNotesForm
-from meetings.models import AgendaItem, FollowUp
+from meetings.models import Action, AgendaItem, Decision, Document, FollowUp
 from news.forms import PublishForm
 from partners import services as partner_services
 from partners.models import Membership
@@ -47,6 +49,11 @@ from tests.fuzz import (
     where_it_fits,
 )
 from tests.iap.conftest import roadmap_a  # noqa: F401
+from tests.meetings.booking_world import (  # noqa: F401
+    booked_round_fixture,
+    checkup_round_fixture,
+    free_slots,
+)
 from tests.meetings.conftest import checkup_call, meeting  # noqa: F401
 from tests.news.conftest import ArticleFactory
 from tests.partners.conftest import (  # noqa: F401
@@ -90,6 +97,8 @@ FEEDS = (("news:list", ()), ("news:feed", ()), ("news:rss", ()), ("news:network_
 MEETINGS = (("meetings:meeting_list", ("net",)), ("meetings:meeting_detail", ("net", "number")),
             ("meetings:meeting_ics", ("net", "number")),
             ("partners:network_home", ("net",)))  # fmt: skip
+#: Where a meeting's actions show: the meeting, the homes, the obligations' matrix.
+OUTCOMES = (*MEETINGS, ("progress:home", ("net",)), ("progress:matrix", ("net",)))
 CALL = (("meetings:call_detail", ("net", "call")), ("meetings:call_ics", ("net", "call")),
         ("meetings:meeting_list", ("net",)), ("partners:network_home", ("net",)))  # fmt: skip
 ULG = (("partners:ulg", ("net", "city")), ("partners:partner_detail", ("net", "city")))
@@ -141,9 +150,39 @@ FORMS = [
     Form("meetings:meeting_cancel", "coordinator", ("net", "number"), posts=()),
     Form("meetings:agenda_item_create", "coordinator", ("net", "number"), shown_on=MEETINGS),
     Form("meetings:agenda_item_edit", "coordinator", ("net", "number", "item"), shown_on=MEETINGS),
+    Form(
+        "meetings:agenda_item_move",
+        "coordinator",
+        ("net", "number", "item"),
+        posts=("direction",),
+        shown_on=MEETINGS,
+    ),  # fmt: skip
+    Form("meetings:agenda_item_remove", "coordinator", ("net", "number", "item"), posts=()),
     Form("meetings:attendance", "city_coordinator_a", ("net", "number"), shown_on=MEETINGS),
     Form("meetings:minutes_edit", "coordinator", ("net", "number"), shown_on=MEETINGS),
+    Form("meetings:decision_create", "coordinator", ("net", "number"), shown_on=MEETINGS),
+    Form("meetings:decision_edit", "coordinator", ("net", "number", "decision"), shown_on=MEETINGS),
+    Form("meetings:decision_remove", "coordinator", ("net", "number", "decision"), posts=()),
+    Form("meetings:action_create", "coordinator", ("net", "number"), shown_on=OUTCOMES),
+    Form(
+        "meetings:action_edit",
+        "coordinator",
+        ("net", "number", "meeting_action"),
+        shown_on=OUTCOMES,
+    ),
+    Form("meetings:action_remove", "coordinator", ("net", "number", "meeting_action"), posts=()),
+    Form(
+        "meetings:action_tick",
+        "city_member_a",
+        ("net", "meeting_action"),
+        posts=("done", "next"),
+        shown_on=OUTCOMES,
+    ),
     Form("meetings:document_upload", "coordinator", ("net", "number"), shown_on=MEETINGS),
+    Form("meetings:document_upload", "city_member_a", ("net", "number"), shown_on=MEETINGS),
+    Form("meetings:library_upload", "city_member_a", shown_on=(("meetings:library", ("net",)),)),
+    Form("meetings:library_upload", "coordinator", shown_on=(("meetings:library", ("net",)),)),
+    Form("meetings:library_remove", "city_member_a", ("net", "document"), posts=()),
     Form(
         "meetings:calendar_settings",
         "city_member_a",
@@ -153,6 +192,43 @@ FORMS = [
     Form("meetings:call_create", "coordinator", shown_on=CALL[2:]),
     Form("meetings:call_create", "city_coordinator_a", shown_on=CALL[2:]),
     Form("meetings:checkup_round_create", "coordinator", shown_on=CALL[2:]),
+    Form(
+        "meetings:checkup_round_create",
+        "coordinator",
+        posts=CheckupRoundForm,
+        sends={
+            "open": "1",
+            "opens": "09:00",
+            "closes": "11:00",
+            "minutes": "60",
+            "gap": "0",
+            "day_1": "2099-03-02",
+        },
+        shown_on=CALL[2:],
+    ),
+    Form(
+        "meetings:checkup_slot_book",
+        "city_coordinator_b",
+        ("net", "round"),
+        posts=SlotForm,
+        sends={"slot": "free_slot", "city": "city_b_pk"},
+        shown_on=CALL[2:],
+    ),
+    Form(
+        "meetings:checkup_slot_move",
+        "city_coordinator_a",
+        ("net", "booked_round"),
+        posts=SlotForm,
+        sends={"slot": "free_slot", "city": "city_a_pk"},
+    ),
+    Form(
+        "meetings:checkup_slot_assign",
+        "coordinator",
+        ("net", "round"),
+        posts=SlotForm,
+        sends={"slot": "free_slot", "city": "city_b_pk"},
+        shown_on=CALL[2:],
+    ),
     Form(
         "meetings:call_notes",
         "lead_expert",
@@ -164,7 +240,7 @@ FORMS = [
     Form("meetings:follow_up_create", "city_coordinator_a", ("net", "call"), shown_on=CALL),
     Form("meetings:follow_up_toggle", "city_coordinator_a", ("net", "call", "follow_up"), posts=()),
     Form("meetings:call_reschedule", "city_coordinator_a", ("net", "call"), shown_on=CALL),
-    Form("meetings:call_cancel", "city_coordinator_a", ("net", "call"), posts=()),
+    Form("meetings:call_cancel", "coordinator", ("net", "call"), posts=()),
     # Progress
     Form("progress:obligation_create", "coordinator", shown_on=OBLIGATIONS),
     Form("progress:obligation_edit", "coordinator", ("net", "obligation"), shown_on=OBLIGATIONS),
@@ -200,6 +276,7 @@ FORMS = [
         ("net", "city", "ssa"),
         shown_on=(("iap:ssa_detail", ("net", "city", "ssa")),),
     ),  # fmt: skip
+    Form("iap:ssa_file_remove", "city_member_a", ("net", "city", "ssa", "ssa_file"), posts=()),
     Form(
         "iap:ssa_file_upload",
         "city_member_a",
@@ -210,6 +287,24 @@ FORMS = [
 
 
 # The small world the forms are about; each argument is made only when a form needs it.
+
+
+def _ssa_file(request):
+    """A file of the SSA the same URL names (made just before: the latest)."""
+    ssa = SmallScaleAction.objects.latest("pk")
+    item = SsaFile(ssa=ssa, title="Report")
+    item.file.save("report.pdf", ContentFile(b"%PDF-1.4 report"), save=True)
+    return item.pk
+
+
+def _document(request):
+    document = Document(
+        network=request.getfixturevalue("net"),
+        title="Our TNM slides",
+        uploaded_by=request.getfixturevalue("city_member_a"),
+    )
+    document.file.save("slides.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
+    return document.pk
 
 
 def _agenda_item(request):
@@ -270,15 +365,33 @@ ARGUMENTS = {
     "number": lambda request: request.getfixturevalue("meeting").number,
     "item": _agenda_item,
     "call": lambda request: request.getfixturevalue("checkup_call").pk,
+    "round": lambda request: request.getfixturevalue("checkup_round").pk,
+    "booked_round": lambda request: request.getfixturevalue("booked_round").pk,
+    "free_slot": lambda request: free_slots(request.getfixturevalue("checkup_round"))[0].pk,
+    "city_a_pk": lambda request: request.getfixturevalue("city_a").pk,
+    "city_b_pk": lambda request: request.getfixturevalue("city_b").pk,
     "call_version": lambda request: request.getfixturevalue("checkup_call").version,
     "follow_up": lambda request: (
         FollowUp.objects.create(
             call=request.getfixturevalue("checkup_call"), task="Send the roadmap"
         ).pk
     ),
+    "decision": lambda request: (
+        Decision.objects.create(meeting=request.getfixturevalue("meeting"), text="Sofia").pk
+    ),
+    "meeting_action": lambda request: (
+        Action.objects.create(
+            meeting=request.getfixturevalue("meeting"),
+            task="Book the venue",
+            partner=request.getfixturevalue("city_a"),
+            due_on=dt.date(2031, 3, 1),
+        ).pk
+    ),
     "step": lambda request: request.getfixturevalue("roadmap_a").steps.order_by("position")[0].pk,
     "action": _plan_action,
     "ssa": _ssa,
+    "ssa_file": _ssa_file,
+    "document": _document,
 }
 
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 
 from iap.enums import RoadmapState
 from iap.models import Roadmap, SmallScaleAction
@@ -39,9 +40,15 @@ def pending_emails() -> int:
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """`load_demo --scale 1` once for the tests that only read, rolled back after them."""
-    with django_db_blocker.unblock(), transaction.atomic():
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`load_demo --scale 1` once for the tests that only read, rolled back after them; the
+    demo's files go to a folder of the module's own."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
         yield load(scale=1)
         transaction.set_rollback(True)
 

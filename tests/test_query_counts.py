@@ -21,11 +21,14 @@ from django.utils import dateformat, timezone
 
 from iap.models import PlanAction
 from meetings import services as meeting_services
-from meetings.models import Call, Meeting
+from meetings.models import Call, CheckupRound, Meeting
 from news.selectors import published_articles
 from partners import demo_scale
 from partners.models import CityGroup, Network, Partner, Stakeholder, User
 from partners.selectors import roadmap_deadline
+
+#: The tests use the database, so that the test database is made even when they run alone.
+pytestmark = pytest.mark.django_db
 
 BUDGET = 8
 SIZES = (1, 2)
@@ -57,12 +60,18 @@ PAGES = [
     "meetings",
     "meeting",
     "call",
+    "cancel a meeting, confirmation",
+    "cancel a call, confirmation",
+    "remove an agenda item, confirmation",
+    "remove a roadmap step, confirmation",
     "review queue",
     "IAP page, programme officer",
     "all roadmaps",
     "all IAP actions",
     "all IAP actions, CSV",
     "all SSAs",
+    "library",
+    "check-up round",
     "obligations",
     "reminders sent",
     "roadmap",
@@ -114,12 +123,18 @@ def latest(events):
 
 
 def speakers_shown(meeting) -> list[str]:
-    """How the meeting page names each speaker of its agenda."""
+    """How the meeting page names each speaker of its programme: a person by their city in
+    the meeting's network, else by their job title; a guest by their organisation."""
     names = []
-    for item in meeting.agenda.prefetch_related("speakers", "guest_speakers"):
+    for item in meeting.agenda.prefetch_related("speakers__memberships__partner", "guest_speakers"):
         for person in item.speakers.all():
-            title = f" ({person.job_title})" if person.job_title else ""
-            names.append(person.get_full_name() + title)
+            cities = [
+                m.partner.city
+                for m in person.memberships.all()
+                if m.network_id == meeting.network_id and m.partner is not None
+            ]
+            where = cities[0] if cities else person.job_title
+            names.append(f"{person.get_full_name()} ({where})" if where else person.get_full_name())
         names += [str(guest) for guest in item.guest_speakers.all()]
     return names
 
@@ -155,6 +170,7 @@ def pages() -> dict[str, Page]:
     article = published_articles(network=network).first()
     token = meeting_services.calendar_feed_renew(user=User.objects.get(email=coordinator))
     deadline = roadmap_deadline(network=network)
+    checkup_round = CheckupRound.objects.filter(network=network).order_by("pk").first()
 
     def url(name, *args):
         return reverse(name, args=args)
@@ -177,6 +193,25 @@ def pages() -> dict[str, Page]:
             meeting.get_absolute_url(), coordinator, meeting.title, tuple(speakers_shown(meeting))
         ),
         "call": Page(call.get_absolute_url(), coordinator, call.title),
+        "cancel a meeting, confirmation": Page(
+            url("meetings:meeting_cancel", slug, meeting.number),
+            coordinator,
+            "Cancel",
+            (str(meeting),),
+        ),
+        "cancel a call, confirmation": Page(
+            url("meetings:call_cancel", slug, call.pk), coordinator, "Cancel", (str(call),)
+        ),
+        "remove an agenda item, confirmation": Page(
+            url("meetings:agenda_item_remove", slug, meeting.number, meeting.agenda.first().pk),
+            coordinator,
+            f"Remove “{meeting.agenda.first().title}” from the programme?",
+        ),
+        "remove a roadmap step, confirmation": Page(
+            url("iap:step_delete", slug, city.slug, city.roadmap.steps.first().pk),
+            login("city-01"),
+            f"Remove the step “{city.roadmap.steps.first().title}”?",
+        ),
         "review queue": Page(
             url("iap:review_queue", slug), login("lead-expert"), "IAP roadmap reviews"
         ),
@@ -247,6 +282,10 @@ def pages() -> dict[str, Page]:
                 f"{acronym}: Small Scale Action budgets by city",
             ),
         ),
+        "library": Page(url("meetings:library", slug), login("city-01"), "Document library"),
+        "check-up round": Page(
+            url("meetings:checkup_round", slug, checkup_round.pk), coordinator, checkup_round.title
+        ),
         "obligations": Page(
             url("progress:obligations", slug),
             coordinator,
@@ -297,6 +336,8 @@ def ask(page: Page) -> Answer:
 @pytest.fixture(scope="module")
 def answers(django_db_setup, django_db_blocker) -> dict[tuple[str, int], tuple[Page, Answer]]:
     """Each page at each size of data, built without the page cache."""
+    name = connection.settings_dict["NAME"]
+    assert name.startswith("test"), f"refusing to load data into {name}, not a test database"
     found = {}
     with (
         django_db_blocker.unblock(),

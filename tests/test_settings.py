@@ -55,6 +55,6 @@ def test_a_sqlite_database_url_works_for_a_zero_service_try_out(tmp_path):
     url = f"sqlite:///{tmp_path / 'try.sqlite3'}"
     result = run_manage("migrate", "--noinput", DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
-    result = run_manage("load_demo", DATABASE_URL=url)
+    result = run_manage("load_demo", DATABASE_URL=url, MEDIA_ROOT=str(tmp_path / "media"))
     assert result.returncode == 0, result.stderr
     assert "coordinator@example.org" in result.stdout

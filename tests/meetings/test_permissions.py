@@ -40,18 +40,18 @@ PAGES = [
     ("meetings:agenda_item_edit", ["number", "item"], {"coordinator"}),
     ("meetings:minutes_edit", ["number"], {"coordinator"}),
     ("meetings:attendance", ["number"], CITY_TEAMS),
-    ("meetings:document_upload", ["number"], STAFF),
+    ("meetings:document_upload", ["number"], STAFF | CITY_TEAMS),
     ("meetings:call_create", [], STAFF | {"city_coordinator_a", "city_coordinator_b"}),
     ("meetings:checkup_round_create", [], {"coordinator"}),
     ("meetings:call_detail", ["call"], SEES_CALL),
     ("meetings:call_ics", ["call"], SEES_CALL),
     ("meetings:follow_up_create", ["call"], STAFF | CITY_A),
-    ("meetings:call_reschedule", ["call"], STAFF | CITY_A),
+    ("meetings:call_reschedule", ["call"], {"coordinator"}),  # a check-up call: its slot
 ]
 ACTIONS = [
     ("meetings:call_notes", ["call"], STAFF | CITY_A),
-    ("meetings:follow_up_toggle", ["call", "follow_up"], STAFF | CITY_A),
-    ("meetings:call_cancel", ["call"], STAFF | CITY_A),
+    ("meetings:follow_up_toggle", ["call", "follow_up"], {"coordinator"} | CITY_A),
+    ("meetings:call_cancel", ["call"], {"coordinator"}),  # a check-up call: the coordinator only
     ("meetings:meeting_cancel", ["number"], {"coordinator"}),
 ]
 COVERED_URL_NAMES = {name for name, _, _ in PAGES + ACTIONS} | {"meetings:calendar_feed"}

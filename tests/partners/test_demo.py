@@ -2,16 +2,34 @@
 dated from the day it is loaded, so that every role's home has something to do."""
 
 import datetime as dt
-from io import StringIO
+import zoneinfo
+from io import BytesIO, StringIO
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
+from django.test import override_settings
 from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
 
 from iap.enums import RoadmapState, SsaStatus
 from iap.models import Roadmap, RoadmapComment, RoadmapTransition
-from meetings.models import Attendance, FollowUp, Meeting
+from meetings.enums import AgendaKind, CallKind, DocumentKind, MeetingFormat
+from meetings.models import (
+    Action,
+    Attendance,
+    CheckupRound,
+    CheckupSlot,
+    Decision,
+    Document,
+    FollowUp,
+    GuestSpeaker,
+    Meeting,
+)
+from meetings.timespan import span_text
 from news.enums import ArticleStatus
 from news.models import Article
 from partners.enums import ObligationKind, ObligationState
@@ -26,6 +44,16 @@ CITY_SLUGS = [
 
 #: A Wednesday in the middle of a month and of a quarter, for the tests that pin the day.
 DAY = dt.date(2025, 5, 14)
+SOFIA = zoneinfo.ZoneInfo("Europe/Sofia")
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+OPEN_ROUND = "Check-up on drafting the final IAP"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def media_root(tmp_path_factory):
+    """The demo's library files go to a folder of the tests, not the portal's media."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 def load(**options) -> str:
@@ -50,6 +78,9 @@ def demo_network():
 
 def obligation(kind):
     return demo_network().obligations.get(kind=kind)
+
+
+DAY_START = dt.datetime(DAY.year, DAY.month, DAY.day, tzinfo=dt.UTC)
 
 
 def cells(kind, *, today):
@@ -100,7 +131,18 @@ def dated():
         "notifications": list(
             Notification.objects.order_by("pk").values_list("pk", "created_at", "read_at")
         ),
-        "follow_ups": list(FollowUp.objects.order_by("pk").values_list("due_on", "done")),
+        "follow_ups": list(
+            FollowUp.objects.order_by("pk").values_list("due_on", "done", "done_at")
+        ),
+        "decisions": list(Decision.objects.order_by("pk").values_list("pk", "text")),
+        "slots": list(
+            CheckupSlot.objects.order_by("pk").values_list(
+                "starts_at", "partner", "booked_by", "booked_at", "call"
+            )
+        ),
+        "documents": list(  # each file written once: loading again keeps it
+            Document.objects.order_by("pk").values_list("pk", "file", "thumbnail", "uploaded_at")
+        ),
     }
 
 
@@ -131,6 +173,13 @@ def test_loaded_again_on_a_later_day_the_open_work_moves_and_nothing_is_doubled(
     tnm6 = Meeting.objects.get(network=demo_network(), number=6)
     assert tnm6.starts_at.date() == later + dt.timedelta(days=21)
     assert tnm6.sequence == 1  # a new time for the calendars that hold it
+    tnm7 = Meeting.objects.get(network=demo_network(), number=7)
+    assert tnm7.starts_at > tnm6.ends_at
+    assert tnm7.starts_at.astimezone(SOFIA).date() == dt.date(2025, 7, 30)  # a Wednesday
+    assert tnm7.sequence == 1
+    slots = CheckupSlot.objects.filter(checkup_round__title=OPEN_ROUND)
+    assert slots.first().starts_at.astimezone(BRUSSELS).date() == later + dt.timedelta(days=10)
+    assert slots.filter(partner__isnull=False, call__starts_at=F("starts_at")).count() == 3
     # The history did not move.
     assert Roadmap.objects.get(partner__slug="milan").state_since.date() == dt.date(2021, 1, 14)
 
@@ -171,6 +220,17 @@ def test_on_the_first_day_of_a_quarter_the_open_work_still_falls_in_its_periods(
     assert FollowUp.objects.filter(
         call__network=demo_network(), done=False, due_on__year=2025, due_on__month=7
     ).exists()
+
+
+@pytest.mark.django_db
+def test_when_tnm_6_falls_in_this_month_its_open_actions_count_in_the_obligations():
+    day = dt.date(2025, 5, 5)  # TNM #6 on 26 May, inside the follow-ups' period
+    load(today=day.isoformat())
+    follow_ups = cells(ObligationKind.FOLLOW_UPS, today=day)
+    assert follow_ups["kekava"].state == ObligationState.LATE
+    assert follow_ups["kekava"].detail == "0 of 3 done"  # two follow-ups, the TNM #6 slides
+    assert follow_ups["sofia"].detail == "1 of 3 done"  # and the travel for TNM #7
+    assert slugs_in(follow_ups, ObligationState.LATE) == {"kekava"}
 
 
 # The people and their logins ---------------------------------------------------------------
@@ -353,6 +413,162 @@ class TestOpenWorkOnAPinnedDay:
         final = cells(ObligationKind.FINAL_IAP, today=DAY)
         assert slugs_in(final, ObligationState.ON_TRACK) == set(CITY_SLUGS)
 
+    def test_tnm_7_in_sofia_spans_two_days_in_sofia_s_zone_hybrid_with_venue_and_link(self):
+        tnm7 = Meeting.objects.select_related("host").get(network=demo_network(), number=7)
+        assert tnm7.is_planned
+        assert tnm7.format == MeetingFormat.HYBRID
+        assert "Sofia" in tnm7.venue
+        assert tnm7.online_link.startswith("https://")
+        assert tnm7.host.slug == "sofia"
+        starts, ends = tnm7.starts_at.astimezone(SOFIA), tnm7.ends_at.astimezone(SOFIA)
+        first = dt.date(2025, 6, 18)  # the Wednesday five weeks after DAY
+        assert (starts.date(), starts.time()) == (first, dt.time(10, 0))
+        assert (ends.date(), ends.time()) == (first + dt.timedelta(days=1), dt.time(13, 0))
+        assert span_text(tnm7.starts_at, tnm7.ends_at, SOFIA) == (
+            "Wed 18 – Thu 19 Jun 2025, 10:00–13:00 EEST"
+        )
+        tnm6 = Meeting.objects.get(network=demo_network(), number=6)
+        assert tnm6.ends_at < tnm7.starts_at
+
+    def test_tnm_7_has_a_programme_over_both_days_with_speakers_and_their_organisations(self):
+        tnm7 = Meeting.objects.get(network=demo_network(), number=7)
+        items = list(tnm7.agenda.prefetch_related("speakers", "guest_speakers"))
+        assert len(items) >= 8
+        days = {}
+        for item in items:
+            assert tnm7.starts_at <= item.starts_at <= tnm7.ends_at
+            local = item.starts_at.astimezone(SOFIA)
+            days.setdefault(local.date(), []).append(local.time())
+        first, second = sorted(days)
+        assert second - first == dt.timedelta(days=1)
+        assert min(days[first]) == dt.time(10, 0) and max(days[first]) < dt.time(17, 30)
+        assert min(days[second]) == dt.time(9, 30) and max(days[second]) < dt.time(13, 0)
+        kinds = {item.kind for item in items}
+        assert {AgendaKind.KEYNOTE, AgendaKind.WORKSHOP, AgendaKind.BILATERAL_CALLS} <= kinds
+        assert any("Site visit" in item.title for item in items)
+        assert any("wrap-up" in item.title.lower() for item in items)
+        speakers = {user.email for item in items for user in item.speakers.all()}
+        assert {"sofia@example.org", "lead-expert@example.org"} <= speakers
+        guests = GuestSpeaker.objects.filter(agenda_item__meeting=tnm7)
+        assert guests.count() >= 4
+        assert all(guest.affiliation for guest in guests)
+
+    def test_tnm_5_recorded_decisions_and_actions_done_in_2021(self):
+        tnm5 = Meeting.objects.get(network=demo_network(), number=5)
+        decisions = list(tnm5.decisions.values_list("text", flat=True))
+        assert 2 <= len(decisions) <= 3
+        assert decisions[0].startswith("Cities are clustered into pairs")
+        assert "Sofia with Vratsa" in decisions[0]
+        assert any("first Small Scale Action by June 2021" in text for text in decisions)
+        actions = list(tnm5.actions.select_related("partner", "owner"))
+        assert 4 <= len(actions) <= 6
+        assert {action.due_on.year for action in actions} == {2021}
+        assert all(action.done and action.done_at.year == 2021 for action in actions)
+        assert any(action.partner is not None for action in actions)  # a city's
+        assert any(action.partner is None and action.owner for action in actions)  # a person's
+        assert {action.created_at.date() for action in actions} == {dt.date(2021, 2, 16)}
+
+    def test_tnm_6_preparation_leaves_open_actions_due_this_month_one_overdue(self):
+        open_ = Action.objects.filter(meeting__network=demo_network(), done=False)
+        assert 1 <= open_.count() <= 2
+        assert {(a.due_on.year, a.due_on.month) for a in open_} == {(DAY.year, DAY.month)}
+        assert {a.meeting.number for a in open_} == {6}
+        overdue = open_.filter(due_on__lt=DAY)
+        assert [a.partner.slug for a in overdue] == ["kekava"]
+        assert all(a.owner.email == f"{a.partner.slug}@example.org" for a in open_)
+
+    def test_an_open_check_up_round_offers_slots_over_three_days_in_brussels(self):
+        checkup_round = CheckupRound.objects.get(network=demo_network(), title=OPEN_ROUND)
+        assert checkup_round.created_at.date() < DAY
+        slots = list(checkup_round.slots.prefetch_related("hosts"))
+        days = {}
+        for slot in slots:
+            starts, ends = slot.starts_at.astimezone(BRUSSELS), slot.ends_at.astimezone(BRUSSELS)
+            assert ends - starts == dt.timedelta(minutes=45)
+            assert dt.time(9, 0) <= starts.time() and ends.time() <= dt.time(16, 0)
+            assert {h.email for h in slot.hosts.all()} == {
+                "lead-partner@example.org",
+                "lead-expert@example.org",
+            }
+            days.setdefault(starts.date(), []).append(starts.time())
+        # About ten days ahead, on working days: Mon 26 – Wed 28 May 2025.
+        assert sorted(days) == [dt.date(2025, 5, 26), dt.date(2025, 5, 27), dt.date(2025, 5, 28)]
+        assert all(times[0] == dt.time(9, 0) for times in days.values())
+        for first, second in zip(slots, slots[1:], strict=False):  # 15 minutes between
+            if first.starts_at.date() == second.starts_at.date():
+                assert second.starts_at - first.ends_at == dt.timedelta(minutes=15)
+        assert sum(1 for slot in slots if slot.is_free) >= 10
+
+    def test_exactly_three_cities_booked_a_slot_each_with_its_call(self):
+        checkup_round = CheckupRound.objects.get(network=demo_network(), title=OPEN_ROUND)
+        booked = checkup_round.slots.filter(partner__isnull=False).select_related(
+            "partner", "booked_by", "call"
+        )
+        assert booked.count() == 3
+        hosts = {"lead-partner@example.org", "lead-expert@example.org"}
+        for slot in booked:
+            slug = slot.partner.slug
+            assert slot.booked_by.email == f"{slug}@example.org"
+            assert checkup_round.created_at < slot.booked_at < DAY_START
+            call = slot.call
+            assert call.kind == CallKind.CHECKUP and call.is_planned
+            assert call.checkup_round == checkup_round
+            assert (call.starts_at, call.ends_at) == (slot.starts_at, slot.ends_at)
+            assert list(call.cities.values_list("slug", flat=True)) == [slug]
+            assert set(call.participants.values_list("email", flat=True)) == {
+                f"{slug}@example.org",
+                f"{slug}-member@example.org",
+                *hosts,
+            }
+        assert checkup_round.calls.count() == 3
+        not_booked = set(CITY_SLUGS) - {slot.partner.slug for slot in booked}
+        assert len(not_booked) == 7
+        # Every city was told the round is open (the e-mails went out then); those that
+        # booked have read it.
+        told = Notification.objects.filter(
+            network=demo_network(), title__startswith="Book your check-up call"
+        )
+        assert {n.recipient.email for n in told} == {f"{s}@example.org" for s in CITY_SLUGS}
+        unread = {n.recipient.email for n in told.filter(read_at__isnull=True)}
+        assert unread == {f"{s}@example.org" for s in not_booked}
+        assert all(n.email.status == OutboxStatus.SENT for n in told)
+
+    def test_the_earlier_check_up_rounds_are_kept_as_they_were(self):
+        december = CheckupRound.objects.get(network=demo_network(), title="December 2020 check-up")
+        assert december.calls.count() == 10
+        assert not december.slots.exists()
+        latest = CheckupRound.objects.get(
+            network=demo_network(), title="Check-up on the Small Scale Actions"
+        )
+        assert latest.calls.count() == 10
+        assert not latest.slots.exists()
+
+    def test_the_library_holds_a_study_a_template_a_city_s_slides_and_a_photo(self):
+        documents = Document.objects.filter(network=demo_network())
+        network_files = documents.filter(meeting__isnull=True)
+        kinds = set(network_files.values_list("kind", flat=True))
+        assert {DocumentKind.STUDY, DocumentKind.TEMPLATE} <= kinds
+        study = network_files.filter(kind=DocumentKind.STUDY).first()
+        with study.file.open("rb") as stored:
+            assert PdfReader(BytesIO(stored.read())).pages[0].extract_text()
+        template = network_files.get(kind=DocumentKind.TEMPLATE)
+        with template.file.open("rb") as stored:
+            sheet = openpyxl.load_workbook(BytesIO(stored.read())).active
+        assert "Action" in [cell.value for cell in sheet[3]]
+
+        tnm5 = documents.filter(meeting__number=5)
+        slides = tnm5.get(kind=DocumentKind.PRESENTATION)
+        assert slides.partner.slug == "sofia"
+        assert slides.uploaded_by.email == "sofia@example.org"
+        assert slides.uploaded_at.date() <= dt.date(2021, 2, 16)
+        assert slides.file.name.endswith(".pdf")
+        photo = tnm5.get(kind=DocumentKind.PHOTO)
+        with photo.file.open("rb") as stored, Image.open(stored) as image:
+            assert image.format == "JPEG" and image.width > 320
+        with photo.thumbnail.open("rb") as stored, Image.open(stored) as image:
+            assert image.format == "JPEG" and image.width == 320
+        assert all(not document.thumbnail for document in documents.exclude(pk=photo.pk))
+
     def test_a_draft_article_waits_to_be_published(self):
         drafts = Article.objects.filter(network=demo_network(), status=ArticleStatus.DRAFT)
         assert drafts.count() == 1
@@ -410,3 +626,25 @@ class TestEveryRoleHasSomethingToDoToday:
         for slug in CITY_SLUGS:
             assert city_url("iap:roadmap", slug) in html
             assert city_url("iap:plan", slug) in html
+
+    def test_the_cities_find_the_open_actions_of_tnm_6_on_their_home(self, client):
+        html = home_of(client, "kekava@example.org")
+        assert "Send the slides on your first Small Scale Action for TNM #6" in html
+        assert "Overdue by 3 days" in html
+        html = home_of(client, "sofia@example.org")
+        assert "travel and hotel information for TNM #7 in Sofia" in html
+
+    def test_a_city_opens_tnm_7_the_library_and_the_open_round(self, client):
+        client.force_login(User.objects.get(email="rijeka@example.org"))
+        tnm7 = Meeting.objects.get(network=demo_network(), number=7)
+        html = client.get(tnm7.get_absolute_url()).content.decode()
+        assert "Sofia City Hall" in html
+        assert "Site visit" in html
+        assert tnm7.online_link in html  # members see the link
+        library = client.get(reverse("meetings:library", args=["cities4csr"]))
+        assert library.status_code == 200
+        assert "Template: the IAP action table" in library.content.decode()
+        checkup_round = CheckupRound.objects.get(network=demo_network(), title=OPEN_ROUND)
+        page = client.get(reverse("meetings:checkup_round", args=["cities4csr", checkup_round.pk]))
+        assert page.status_code == 200
+        assert OPEN_ROUND in page.content.decode()

@@ -204,11 +204,31 @@ def test_opening_a_notification(request, client_for, net, notifications_of, role
         assert Notification.objects.filter(pk=mine.pk, read_at__isnull=False).exists()
 
 
-def test_get_on_an_action_is_not_allowed(client_for, net, world, coordinator):
-    [delete] = [page for page in ACTIONS if page.name == "partners:city_group_delete"]
-    response = client_for(coordinator).get(url_for(delete, net, world))
-    assert response.status_code == 405
-    assert CityGroup.objects.exists()
+@pytest.mark.parametrize(
+    "name, asks",
+    [
+        ("partners:city_group_delete", "Remove this group?"),
+        ("partners:membership_remove", "Remove this role?"),
+        ("partners:invitation_revoke", "Revoke this invitation?"),
+    ],
+)
+def test_a_get_on_a_destroying_action_asks_first_and_destroys_nothing(
+    client_for, net, world, coordinator, name, asks
+):
+    [action] = [page for page in ACTIONS if page.name == name]
+    before = (CityGroup.objects.count(), Membership.objects.count(),
+              Invitation.objects.filter(revoked_at=None).count())  # fmt: skip
+    response = client_for(coordinator).get(url_for(action, net, world))
+    page = response.content.decode()
+    assert response.status_code == 200 and asks in page and "Who is told" in page
+    assert f'action="{url_for(action, net, world)}"' in page  # the button POSTs there
+    assert before == (CityGroup.objects.count(), Membership.objects.count(),
+                      Invitation.objects.filter(revoked_at=None).count())  # fmt: skip
+
+
+def test_a_get_on_resending_an_invitation_is_not_allowed(client_for, net, world, coordinator):
+    [resend] = [page for page in ACTIONS if page.name == "partners:invitation_resend"]
+    assert client_for(coordinator).get(url_for(resend, net, world)).status_code == 405
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
+from meetings.booking_forms import CheckupRoundForm
 from meetings.enums import CallKind, NoticeKind
-from meetings.forms import CheckupRoundForm, RescheduleForm
+from meetings.forms import RescheduleForm
 from meetings.models import AgendaItem, Call, CheckupRound, FollowUp, Meeting, Notice
 from news.enums import ArticleStatus
 from news.forms import PublishForm
@@ -83,14 +84,15 @@ def test_the_call_form_refuses_years_out_of_range(
     assert not Call.objects.exists()
 
 
-@pytest.mark.parametrize("typed", EDGE_TIMES)
-def test_a_checkup_round_out_of_range_is_refused_before_any_call_is_computed(
+@pytest.mark.parametrize("typed", EDGE_DATES)
+def test_a_checkup_round_out_of_range_is_refused_before_any_slot_is_computed(
     client_for, net, city_a, city_b, coordinator, typed
 ):
     response = client_for(coordinator).post(
         _path("meetings:checkup_round_create", net),
-        {"title": "Far check-up", "starts_at": typed, "minutes": 60},
-    )
+        {"title": "Far check-up", "opens": "09:00", "closes": "12:00", "minutes": 60, "gap": 15,
+         "day_1": typed, "open": "1"},
+    )  # fmt: skip
     assert response.status_code == 200
     assert MESSAGE in response.content.decode()
     assert not CheckupRound.objects.exists() and not Call.objects.exists()
@@ -205,7 +207,11 @@ def test_city_and_workplan_date_forms_refuse_years_out_of_range(net, city_a, typ
 @pytest.mark.parametrize("typed", EDGE_TIMES)
 def test_plain_date_forms_refuse_years_out_of_range(net, typed):
     assert MESSAGE in str(RescheduleForm({"starts_at": typed, "ends_at": typed}).errors)
-    checkup = CheckupRoundForm({"title": "Far", "starts_at": typed, "minutes": 60}, network=net)
+    checkup = CheckupRoundForm(
+        {"title": "Far", "opens": "09:00", "closes": "12:00", "minutes": 60, "gap": 0,
+         "day_1": typed[:10]},
+        network=net,
+    )  # fmt: skip
     assert MESSAGE in str(checkup.errors)
     assert MESSAGE in str(PublishForm({"action": "schedule", "publish_at": typed}).errors)
 

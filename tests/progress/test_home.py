@@ -188,7 +188,7 @@ def test_a_city_with_nothing_to_do_says_so(client_for, net, city_a, city_member_
         section(page, "What Alphaville has to do next")
     )
     assert "No feedback yet." in section(page, "Latest feedback on Alphaville's roadmap and plan")
-    assert "No follow-up waits for you." in section(page, "Your follow-ups")
+    assert "No action or follow-up waits for you." in section(page, "Your actions and follow-ups")
     assert "Nothing planned yet." in section(page, "Next meetings and calls")
 
 
@@ -213,7 +213,7 @@ def test_follow_ups_of_the_citys_check_up_calls_with_the_overdue_said_in_words(
     other = checkup(net, city_b, at(days(-10)), "Check-up: Betatown")
     FollowUp.objects.create(call=other, task="Betatown's own task", due_on=days(-5))
 
-    follow_ups = section(home(client_for(city_member_a), net), "Your follow-ups")
+    follow_ups = section(home(client_for(city_member_a), net), "Your actions and follow-ups")
 
     shown = text(follow_ups)
     assert shown.index("Send the ULG list") < shown.index("Book the room")
@@ -451,7 +451,7 @@ def test_several_roles_show_the_sections_of_each_once(
     assert sections[:4] == [
         "What Alphaville has to do next",
         "Latest feedback on Alphaville's roadmap and plan",
-        "Your follow-ups",
+        "Your actions and follow-ups",
         "Next meetings and calls",
     ]
     assert "Where each city stands" in sections and "Drafts to publish" in sections

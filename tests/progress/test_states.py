@@ -12,7 +12,7 @@ from iap import services as iap_services
 from iap.enums import PlanStatus, SsaStatus
 from iap.models import Roadmap, RoadmapTransition, SmallScaleAction
 from meetings.enums import CallKind, MeetingStatus
-from meetings.models import Attendance, Call, FollowUp, Meeting
+from meetings.models import Action, Attendance, Call, FollowUp, Meeting
 from partners.enums import ObligationKind
 from partners.enums import ObligationState as S
 from partners.models import Obligation, UlgMeeting
@@ -226,6 +226,63 @@ def test_follow_ups_of_the_lead_expert_or_of_a_cancelled_call_are_not_the_citys(
     FollowUp.objects.create(call=cancelled, task="Never held", due_on=dt.date(2021, 3, 6))
     cell = state(net, ob, city_a, today=dt.date(2021, 4, 1))
     assert (cell.state, cell.detail) == (S.DONE, "1 of 1 done")
+
+
+def tnm(net, number, day, status=MeetingStatus.HELD):
+    return Meeting.objects.create(
+        network=net, number=number, title=f"TNM {number}", starts_at=at(day),
+        ends_at=at(day, 17), status=status,
+    )  # fmt: skip
+
+
+def test_actions_of_meetings_held_in_the_period_count_with_the_follow_ups(
+    net, city_a, city_b, city_member_b, lead_partner
+):
+    ob = obligation(
+        net, ObligationKind.FOLLOW_UPS, opens_on=dt.date(2021, 3, 1), due_on=dt.date(2021, 4, 30)
+    )
+    held = tnm(net, 5, dt.date(2021, 3, 4))
+    Action.objects.create(
+        meeting=held, task="Host the study visit", partner=city_a, due_on=dt.date(2021, 4, 20)
+    )
+    # The lead partner's own (a person of city A, not of its team) is not the city's.
+    Action.objects.create(
+        meeting=held, task="Chair TNM #6", owner=lead_partner, due_on=dt.date(2021, 3, 1)
+    )
+    # City B's: one of its team's, late since 12 March; one of the city's, done.
+    photos = Action.objects.create(
+        meeting=held, task="Send the photos", owner=city_member_b, due_on=dt.date(2021, 3, 12)
+    )
+    Action.objects.create(meeting=held, task="Draft the pack", partner=city_b, done=True)
+    FollowUp.objects.create(call=checkup(net, city_b, dt.date(2021, 3, 2)), task="Budget",
+                            done=True)  # fmt: skip
+    # Not counted: a meeting before the period, a cancelled one.
+    before = tnm(net, 4, dt.date(2020, 11, 10))
+    Action.objects.create(meeting=before, task="Old", partner=city_a, due_on=dt.date(2020, 12, 1))
+    cancelled = tnm(net, 6, dt.date(2021, 3, 10), status=MeetingStatus.CANCELLED)
+    Action.objects.create(
+        meeting=cancelled, task="Never agreed", partner=city_a, due_on=dt.date(2021, 3, 11)
+    )
+
+    a = state(net, ob, city_a)
+    assert (a.state, a.detail) == (S.ON_TRACK, "0 of 1 done")
+    assert a.url == f"/n/{net.slug}/meetings/5/#actions-heading"
+    b = state(net, ob, city_b)
+    assert b.state == S.LATE  # an action past its own date makes the city late
+    assert (b.due_on, b.days_late) == (dt.date(2021, 3, 12), 3)
+    assert b.detail == "2 of 3 done"
+    Action.objects.filter(pk=photos.pk).update(done=True)
+    assert state(net, ob, city_b).state == S.DONE
+
+
+def test_a_city_with_only_meeting_actions_is_not_due_until_it_has_some(net, city_a):
+    ob = obligation(
+        net, ObligationKind.FOLLOW_UPS, opens_on=dt.date(2021, 3, 1), due_on=dt.date(2021, 4, 30)
+    )
+    assert state(net, ob, city_a).state == S.NOT_DUE_YET
+    meeting = tnm(net, 5, dt.date(2021, 3, 4))
+    Action.objects.create(meeting=meeting, task="Late", partner=city_a, due_on=TODAY)
+    assert state(net, ob, city_a, today=TODAY + dt.timedelta(days=1)).state == S.LATE
 
 
 def test_the_final_iap_is_done_when_the_plan_is_final(net, city_a, city_b, city_member_a):
