@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,8 +224,11 @@ def action_tick(*, user, action: Action, done: bool | None = None) -> Action:
     action = (
         Action.objects.select_for_update(of=("self",))
         .select_related("meeting__network", "call__network")
-        .get(pk=action.pk)
+        .filter(pk=action.pk)
+        .first()
     )
+    if action is None:
+        raise Http404  # removed a moment ago by someone else
     _require(user, "meetings.tick_action", action)
     done = not action.done if done is None else done
     if action.done != done:

@@ -301,6 +301,15 @@ def slot_move(*, user, slot: CheckupSlot, partner: Partner) -> Call:
     _check_bookable(slot, partner, now=now)
     try:
         with transaction.atomic():
+            # The call first, then its slot: the order the cancellation locks them in, so
+            # that a move and a cancellation at once wait for each other, never deadlock.
+            booked_call = (
+                CheckupSlot.objects.filter(checkup_round=checkup_round, partner=partner)
+                .values_list("call_id", flat=True)
+                .first()
+            )
+            if booked_call is not None:
+                list(Call.objects.select_for_update().filter(pk=booked_call))
             current = (
                 CheckupSlot.objects.select_for_update(of=("self",))
                 .select_related("call")
@@ -327,7 +336,11 @@ def slot_move(*, user, slot: CheckupSlot, partner: Partner) -> Call:
             dropped = (before - hosts) & set(checkup_hosts(network=checkup_round.network))
             call.participants.set({p.pk for p in [*city_team(partner=partner), *hosts]})
             call = services.event_reschedule(
-                user=user, event=call, starts_at=slot.starts_at, ends_at=slot.ends_at
+                user=user,
+                event=call,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                to_its_slot=True,
             )
             if dropped:
                 services.uninvite(call, dropped)

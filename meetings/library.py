@@ -15,6 +15,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -117,8 +118,11 @@ def document_remove(*, user, document: Document) -> None:
     document = (
         Document.objects.select_for_update(of=("self",))
         .select_related("network", "uploaded_by")
-        .get(pk=document.pk)
+        .filter(pk=document.pk)
+        .first()
     )
+    if document is None:
+        raise Http404  # removed a moment ago by someone else
     if not user.has_perm("meetings.remove_document", document):
         raise PermissionDenied
     files = [f for f in (document.file, document.thumbnail) if f and f.name]

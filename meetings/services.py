@@ -29,8 +29,9 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -213,7 +214,9 @@ def agenda_item_move(*, user, item: AgendaItem, direction: str) -> AgendaItem:
     if direction not in ("up", "down"):
         raise ValidationError(_("An agenda item moves up or down."))
     items = list(meeting.agenda.order_by("starts_at", "position", "pk"))
-    index = next(i for i, each in enumerate(items) if each.pk == item.pk)
+    index = next((i for i, each in enumerate(items) if each.pk == item.pk), None)
+    if index is None:
+        raise Http404  # removed a moment ago by someone else
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
         return items[index]
@@ -284,21 +287,40 @@ def _event_field(event) -> dict:
 
 
 @transaction.atomic
-def event_reschedule(*, user, event, starts_at: dt.datetime, ends_at: dt.datetime):
+def event_reschedule(
+    *, user, event, starts_at: dt.datetime, ends_at: dt.datetime, to_its_slot: bool = False
+):
     """A new time for a meeting or a call: reminders follow it, and every participant is
-    told at once."""
+    told at once (unless the event was and stays in the past: a correction of the history).
+
+    A check-up call keeps the time of its slot: only the coordinator re-times it, and its
+    slot moves with it; `to_its_slot` is the booking's own move of a city to another slot,
+    which the city coordinator may make."""
     event = type(event).objects.select_for_update().get(pk=event.pk)
-    _require(user, event.change_permission, event)
+    if isinstance(event, Call) and not to_its_slot:
+        _require(user, "meetings.reschedule_call", event)
+    else:
+        _require(user, event.change_permission, event)
     if (event.starts_at, event.ends_at) == (starts_at, ends_at):
         return event
+    was_to_come = event.ends_at >= timezone.now()
     event.starts_at, event.ends_at = starts_at, ends_at
     event.sequence += 1
     event.full_clean()
     event.save(update_fields=["starts_at", "ends_at", "sequence"])
+    if isinstance(event, Call) and not to_its_slot:
+        try:
+            with transaction.atomic():
+                CheckupSlot.objects.filter(call=event).update(starts_at=starts_at, ends_at=ends_at)
+        except IntegrityError as error:
+            raise ValidationError(
+                _("Another slot of this round starts at that time; move the city there instead.")
+            ) from error
     Notice.objects.filter(
         **_event_field(event), kind=NoticeKind.REMINDER, status=OutboxStatus.PENDING
     ).exclude(event_starts_at=starts_at).update(status=OutboxStatus.CANCELLED)
-    _tell(event, invitees_of(event), NoticeKind.UPDATE)
+    if was_to_come or ends_at >= timezone.now():
+        _tell(event, invitees_of(event), NoticeKind.UPDATE)
     return event
 
 
@@ -320,7 +342,8 @@ def event_cancel(*, user, event):
     Notice.objects.filter(**_event_field(event), status=OutboxStatus.PENDING).exclude(
         kind=NoticeKind.CANCELLATION
     ).update(status=OutboxStatus.CANCELLED)
-    _tell(event, invitees_of(event), NoticeKind.CANCELLATION)
+    if event.ends_at >= timezone.now():  # a past event is cancelled in the history only
+        _tell(event, invitees_of(event), NoticeKind.CANCELLATION)
     return event
 
 
@@ -376,6 +399,8 @@ def _worth_inviting(event) -> bool:
 
 
 def _notice_title(event, kind) -> str:
+    if kind == NoticeKind.CANCELLATION and not event.is_cancelled:
+        return _("No longer expected: %(event)s") % {"event": event}
     if kind == NoticeKind.CANCELLATION:
         return _("Cancelled: %(event)s") % {"event": event}
     if kind == NoticeKind.UPDATE:
@@ -409,6 +434,10 @@ def _tell(event, people, kind) -> list[User]:
         status=OutboxStatus.PENDING,
         event_sequence__lt=event.sequence,
     ).update(status=OutboxStatus.CANCELLED)
+    if kind != NoticeKind.CANCELLATION:  # invited again before being told they were not
+        Notice.objects.filter(
+            **where, user__in=new, kind=NoticeKind.CANCELLATION, status=OutboxStatus.PENDING
+        ).update(status=OutboxStatus.CANCELLED)
     now = timezone.now()
     Notice.objects.bulk_create(
         [

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,7 @@ class FormPageMixin:
 
 def cancel_confirmation(event, *, heading, what, button, back_label, nothing_to_do):
     """The confirmation of cancelling a meeting or a call: who gets the cancellation."""
-    count = len(services.participants_of(event))
+    count = len(services.invitees_of(event)) if event.ends_at >= timezone.now() else 0
     told = ngettext(
         "The %(n)d participant gets a cancellation e-mail with a calendar update.",
         "The %(n)d participants get a cancellation e-mail with a calendar update.",
@@ -61,7 +62,9 @@ def cancel_confirmation(event, *, heading, what, button, back_label, nothing_to_
         heading=heading,
         details=[str(event), span_text(event.starts_at, event.ends_at)],
         what=what,
-        told=told if count else _("Nobody takes part yet: no e-mail is sent."),
+        told=told
+        if count
+        else _("Nobody is told: the event is past or nobody takes part, so no e-mail is sent."),
         button=button,
         back_url=event.get_absolute_url(),
         back_label=back_label,

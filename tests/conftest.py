@@ -195,11 +195,14 @@ def throttle_counters_of_this_test(settings):
     settings.THROTTLE_KEY_PREFIX = f"test-throttle-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(autouse=True)
-def media_of_this_test(settings, tmp_path_factory):
+@pytest.fixture(scope="session", autouse=True)
+def media_of_this_run(tmp_path_factory):
     """Uploaded and generated files (the demo's library, thumbnails) go to a folder of the
-    test's own, never into the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    run's own, never into the project's media folder; a module or test may narrow it."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

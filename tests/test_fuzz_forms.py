@@ -239,7 +239,7 @@ FORMS = [
     ),  # fmt: skip
     Form("meetings:follow_up_create", "city_coordinator_a", ("net", "call"), shown_on=CALL),
     Form("meetings:follow_up_toggle", "city_coordinator_a", ("net", "call", "follow_up"), posts=()),
-    Form("meetings:call_reschedule", "city_coordinator_a", ("net", "call"), shown_on=CALL),
+    Form("meetings:call_reschedule", "coordinator", ("net", "call"), shown_on=CALL),
     Form("meetings:call_cancel", "coordinator", ("net", "call"), posts=()),
     # Progress
     Form("progress:obligation_create", "coordinator", shown_on=OBLIGATIONS),

@@ -5,35 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0002_city_profile_and_ulg_stakeholders'),
+        ("partners", "0002_city_profile_and_ulg_stakeholders"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('format', models.CharField(choices=[('online', 'Online'), ('on_site', 'On site'), ('hybrid', 'Hybrid')], default='online', max_length=20, verbose_name='format')),
-                ('venue', models.CharField(blank=True, max_length=300, verbose_name='venue')),
-                ('online_link', models.URLField(blank=True, help_text='Shown to network members only.', verbose_name='online link')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=20, verbose_name='status')),
-                ('purpose', models.TextField(blank=True, verbose_name='purpose')),
-                ('host', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='hosted_meetings', to='partners.partner', verbose_name='host city')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='partners.network', verbose_name='network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("on_site", "On site"),
+                            ("hybrid", "Hybrid"),
+                        ],
+                        default="online",
+                        max_length=20,
+                        verbose_name="format",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=300, verbose_name="venue")),
+                (
+                    "online_link",
+                    models.URLField(
+                        blank=True,
+                        help_text="Shown to network members only.",
+                        verbose_name="online link",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, verbose_name="purpose")),
+                (
+                    "host",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="hosted_meetings",
+                        to="partners.partner",
+                        verbose_name="host city",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="partners.network",
+                        verbose_name="network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transnational meeting',
-                'verbose_name_plural': 'transnational meetings',
-                'ordering': ['network', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('network', 'number'), name='meeting_number_unique'), models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='meeting_ends_after_start')],
+                "verbose_name": "transnational meeting",
+                "verbose_name_plural": "transnational meetings",
+                "ordering": ["network", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("network", "number"), name="meeting_number_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                        name="meeting_ends_after_start",
+                    ),
+                ],
             },
         ),
     ]

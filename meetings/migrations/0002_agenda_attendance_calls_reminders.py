@@ -7,209 +7,540 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
-        ('partners', '0003_workplan_ulg_meetings_pairs_invitations'),
+        ("meetings", "0001_initial"),
+        ("partners", "0003_workplan_ulg_meetings_pairs_invitations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='minutes',
-            field=models.TextField(blank=True, help_text='Markdown.', verbose_name='minutes'),
+            model_name="meeting",
+            name="minutes",
+            field=models.TextField(blank=True, help_text="Markdown.", verbose_name="minutes"),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='sequence',
-            field=models.PositiveIntegerField(default=0, help_text='Raised at each change of time.', verbose_name='calendar revision'),
+            model_name="meeting",
+            name="sequence",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Raised at each change of time.",
+                verbose_name="calendar revision",
+            ),
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='time')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('kind', models.CharField(choices=[('keynote', 'Keynote'), ('plenary', 'Plenary'), ('interactive', 'Interactive session'), ('network_exchange', 'Network-to-network exchange'), ('bilateral_calls', 'Bilateral calls'), ('workshop', 'Workshop')], max_length=30, verbose_name='kind')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='meetings.meeting', verbose_name='meeting')),
-                ('speakers', models.ManyToManyField(blank=True, related_name='agenda_items', to=settings.AUTH_USER_MODEL, verbose_name='speakers (members)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="time")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("keynote", "Keynote"),
+                            ("plenary", "Plenary"),
+                            ("interactive", "Interactive session"),
+                            ("network_exchange", "Network-to-network exchange"),
+                            ("bilateral_calls", "Bilateral calls"),
+                            ("workshop", "Workshop"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "speakers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="agenda_items",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="speakers (members)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda items',
-                'ordering': ['meeting', 'starts_at', 'pk'],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda items",
+                "ordering": ["meeting", "starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar feed',
-                'verbose_name_plural': 'calendar feeds',
+                "verbose_name": "calendar feed",
+                "verbose_name_plural": "calendar feeds",
             },
         ),
         migrations.CreateModel(
-            name='CheckupRound',
+            name="CheckupRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkup_rounds', to='partners.network', verbose_name='network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkup_rounds",
+                        to="partners.network",
+                        verbose_name="network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check-up round',
-                'verbose_name_plural': 'check-up rounds',
-                'ordering': ['network', '-created_at'],
+                "verbose_name": "check-up round",
+                "verbose_name_plural": "check-up rounds",
+                "ordering": ["network", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bilateral', 'Bilateral call'), ('checkup', 'Check-up call')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('online_link', models.URLField(blank=True, verbose_name='online link')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=20, verbose_name='status')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('sequence', models.PositiveIntegerField(default=0, verbose_name='calendar revision')),
-                ('cities', models.ManyToManyField(related_name='calls', to='partners.partner', verbose_name='cities')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='calls', to='meetings.meeting', verbose_name='during meeting')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='partners.network', verbose_name='network')),
-                ('participants', models.ManyToManyField(blank=True, related_name='calls', to=settings.AUTH_USER_MODEL, verbose_name='participants')),
-                ('checkup_round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='meetings.checkupround', verbose_name='check-up round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("bilateral", "Bilateral call"), ("checkup", "Check-up call")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("online_link", models.URLField(blank=True, verbose_name="online link")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "sequence",
+                    models.PositiveIntegerField(default=0, verbose_name="calendar revision"),
+                ),
+                (
+                    "cities",
+                    models.ManyToManyField(
+                        related_name="calls", to="partners.partner", verbose_name="cities"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="calls",
+                        to="meetings.meeting",
+                        verbose_name="during meeting",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="partners.network",
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="calls",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="participants",
+                    ),
+                ),
+                (
+                    "checkup_round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="meetings.checkupround",
+                        verbose_name="check-up round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call',
-                'verbose_name_plural': 'calls',
-                'ordering': ['network', 'starts_at', 'pk'],
+                "verbose_name": "call",
+                "verbose_name_plural": "calls",
+                "ordering": ["network", "starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=300, verbose_name='task')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('done', models.BooleanField(default=False, verbose_name='done')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='meetings.call', verbose_name='call')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='follow_ups', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task", models.CharField(max_length=300, verbose_name="task")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due on")),
+                ("done", models.BooleanField(default=False, verbose_name="done")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="meetings.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="follow_ups",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['call', 'done', 'due_on', 'pk'],
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["call", "done", "due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GuestSpeaker',
+            name="GuestSpeaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('affiliation', models.CharField(blank=True, max_length=300, verbose_name='affiliation')),
-                ('agenda_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guest_speakers', to='meetings.agendaitem', verbose_name='agenda item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "affiliation",
+                    models.CharField(blank=True, max_length=300, verbose_name="affiliation"),
+                ),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guest_speakers",
+                        to="meetings.agendaitem",
+                        verbose_name="agenda item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guest speaker',
-                'verbose_name_plural': 'guest speakers',
-                'ordering': ['agenda_item', 'pk'],
+                "verbose_name": "guest speaker",
+                "verbose_name_plural": "guest speakers",
+                "ordering": ["agenda_item", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingDocument',
+            name="MeetingDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to=meetings.models.document_path, verbose_name='file')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='meetings.meeting', verbose_name='meeting')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(upload_to=meetings.models.document_path, verbose_name="file"),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="uploaded at"),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['meeting', 'title'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["meeting", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reminder', 'Reminder'), ('update', 'New time'), ('cancellation', 'Cancellation')], default='reminder', max_length=20)),
-                ('offset_minutes', models.PositiveIntegerField(default=0)),
-                ('event_starts_at', models.DateTimeField(help_text='The start this notice was planned for.')),
-                ('due_at', models.DateTimeField(db_index=True)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('skipped', 'Skipped'), ('cancelled', 'Cancelled'), ('failed', 'Failed')], default='pending', max_length=20)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='meetings.call')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='meetings.meeting')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reminder", "Reminder"),
+                            ("update", "New time"),
+                            ("cancellation", "Cancellation"),
+                        ],
+                        default="reminder",
+                        max_length=20,
+                    ),
+                ),
+                ("offset_minutes", models.PositiveIntegerField(default=0)),
+                (
+                    "event_starts_at",
+                    models.DateTimeField(help_text="The start this notice was planned for."),
+                ),
+                ("due_at", models.DateTimeField(db_index=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sent", "Sent"),
+                            ("skipped", "Skipped"),
+                            ("cancelled", "Cancelled"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "call",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="meetings.call",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder or notice',
-                'verbose_name_plural': 'reminders and notices',
-                'ordering': ['due_at', 'pk'],
+                "verbose_name": "reminder or notice",
+                "verbose_name_plural": "reminders and notices",
+                "ordering": ["due_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderPolicy',
+            name="ReminderPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offsets_minutes', models.JSONField(default=list, verbose_name='reminder offsets (minutes)')),
-                ('network', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_policy', to='partners.network', verbose_name='network')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "offsets_minutes",
+                    models.JSONField(default=list, verbose_name="reminder offsets (minutes)"),
+                ),
+                (
+                    "network",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_policy",
+                        to="partners.network",
+                        verbose_name="network",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder policy',
-                'verbose_name_plural': 'reminder policies',
+                "verbose_name": "reminder policy",
+                "verbose_name_plural": "reminder policies",
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registered_at', models.DateTimeField(auto_now_add=True, verbose_name='registered at')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='meetings.meeting', verbose_name='meeting')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='partners.partner', verbose_name='city')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="registered at"),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="partners.partner",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendances',
-                'ordering': ['meeting', 'partner', 'user'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'user'), name='attend_a_meeting_once')],
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendances",
+                "ordering": ["meeting", "partner", "user"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "user"), name="attend_a_meeting_once"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='checkupround',
-            constraint=models.UniqueConstraint(fields=('network', 'title'), name='checkup_round_title_unique'),
+            model_name="checkupround",
+            constraint=models.UniqueConstraint(
+                fields=("network", "title"), name="checkup_round_title_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='call_ends_after_start'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                name="call_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['due_at'], name='notice_pending_due'),
+            model_name="notice",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["due_at"],
+                name="notice_pending_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('call__isnull', False), ('meeting__isnull', True)), models.Q(('call__isnull', True), ('meeting__isnull', False)), _connector='OR'), name='notice_about_one_event'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("call__isnull", False), ("meeting__isnull", True)),
+                    models.Q(("call__isnull", True), ("meeting__isnull", False)),
+                    _connector="OR",
+                ),
+                name="notice_about_one_event",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(condition=models.Q(('meeting__isnull', False)), fields=('meeting', 'user', 'kind', 'offset_minutes', 'event_starts_at'), name='notice_once_per_meeting_person_offset'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("meeting__isnull", False)),
+                fields=("meeting", "user", "kind", "offset_minutes", "event_starts_at"),
+                name="notice_once_per_meeting_person_offset",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(condition=models.Q(('call__isnull', False)), fields=('call', 'user', 'kind', 'offset_minutes', 'event_starts_at'), name='notice_once_per_call_person_offset'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("call__isnull", False)),
+                fields=("call", "user", "kind", "offset_minutes", "event_starts_at"),
+                name="notice_once_per_call_person_offset",
+            ),
         ),
     ]

@@ -7,71 +7,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_agenda_attendance_calls_reminders'),
+        ("meetings", "0002_agenda_attendance_calls_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RenameIndex(
-            model_name='notice',
-            new_name='notice_due',
-            old_name='notice_pending_due',
+            model_name="notice",
+            new_name="notice_due",
+            old_name="notice_pending_due",
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='attempts',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='attempts'),
+            model_name="notice",
+            name="attempts",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="attempts"),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='call',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='meetings.call', verbose_name='call'),
+            model_name="notice",
+            name="call",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notices",
+                to="meetings.call",
+                verbose_name="call",
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='due_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='due at'),
+            model_name="notice",
+            name="due_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="due at"),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='event_starts_at',
-            field=models.DateTimeField(help_text='The start this notice was planned for.', verbose_name='planned start'),
+            model_name="notice",
+            name="event_starts_at",
+            field=models.DateTimeField(
+                help_text="The start this notice was planned for.", verbose_name="planned start"
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('reminder', 'Reminder'), ('update', 'New time'), ('cancellation', 'Cancellation')], default='reminder', max_length=20, verbose_name='kind'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reminder", "Reminder"),
+                    ("update", "New time"),
+                    ("cancellation", "Cancellation"),
+                ],
+                default="reminder",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='last_error',
-            field=models.TextField(blank=True, verbose_name='last error'),
+            model_name="notice",
+            name="last_error",
+            field=models.TextField(blank=True, verbose_name="last error"),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='meetings.meeting', verbose_name='meeting'),
+            model_name="notice",
+            name="meeting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notices",
+                to="meetings.meeting",
+                verbose_name="meeting",
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='offset_minutes',
-            field=models.PositiveIntegerField(default=0, verbose_name='minutes before the start'),
+            model_name="notice",
+            name="offset_minutes",
+            field=models.PositiveIntegerField(default=0, verbose_name="minutes before the start"),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='sent at'),
+            model_name="notice",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="sent at"),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting to be sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled'), ('skipped', 'Skipped: too late')], default='pending', max_length=20, verbose_name='e-mail status'),
+            model_name="notice",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting to be sent"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("cancelled", "Cancelled"),
+                    ("skipped", "Skipped: too late"),
+                ],
+                default="pending",
+                max_length=20,
+                verbose_name="e-mail status",
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person'),
+            model_name="notice",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="person",
+            ),
         ),
     ]

@@ -6,41 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_notice_in_the_outbox'),
+        ("meetings", "0003_notice_in_the_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            model_name="agendaitem",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
         ),
         migrations.AddField(
-            model_name='call',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            model_name="call",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            model_name="meeting",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
         ),
         migrations.AlterField(
-            model_name='calendarfeed',
-            name='created_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='made at'),
+            model_name="calendarfeed",
+            name="created_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="made at"),
         ),
         migrations.AlterField(
-            model_name='calendarfeed',
-            name='token_hash',
-            field=models.CharField(max_length=64, unique=True, verbose_name='hash of the secret address'),
+            model_name="calendarfeed",
+            name="token_hash",
+            field=models.CharField(
+                max_length=64, unique=True, verbose_name="hash of the secret address"
+            ),
         ),
         migrations.AlterField(
-            model_name='calendarfeed',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL, verbose_name='person'),
+            model_name="calendarfeed",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="calendar_feed",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="person",
+            ),
         ),
     ]

@@ -22,12 +22,20 @@ def documents_of_their_network(apps, schema_editor):
         Document.objects.filter(pk=document.pk).update(network_id=document.meeting.network_id)
 
 
+def back_to_follow_ups_of_calls(apps, schema_editor):
+    """Going back, a follow-up belongs to a call: the actions of meetings cannot."""
+    apps.get_model("meetings", "Action").objects.filter(call__isnull=True).delete()
+
+
+def back_to_files_of_meetings(apps, schema_editor):
+    """Going back, a file belongs to a meeting: the library's other files cannot."""
+    apps.get_model("meetings", "Document").objects.filter(meeting__isnull=True).delete()
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0005_plausible_dates_and_markdown_limits'),
-        ('partners', '0007_obligations'),
+        ("meetings", "0005_plausible_dates_and_markdown_limits"),
+        ("partners", "0007_obligations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -46,8 +54,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="action",
             name="call",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="follow_ups", to="meetings.call", verbose_name="call"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="follow_ups",
+                to="meetings.call",
+                verbose_name="call",
+            ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, back_to_follow_ups_of_calls),
         migrations.AlterField(
             model_name="action",
             name="task",
@@ -56,22 +72,48 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="action",
             name="due_on",
-            field=models.DateField(blank=True, null=True, validators=[portal.validators.plausible_date], verbose_name="by when"),
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[portal.validators.plausible_date],
+                verbose_name="by when",
+            ),
         ),
         migrations.AlterField(
             model_name="action",
             name="owner",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="follow_ups", to=settings.AUTH_USER_MODEL, verbose_name="person"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="follow_ups",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="person",
+            ),
         ),
         migrations.AddField(
             model_name="action",
             name="meeting",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="meetings.meeting", verbose_name="meeting"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actions",
+                to="meetings.meeting",
+                verbose_name="meeting",
+            ),
         ),
         migrations.AddField(
             model_name="action",
             name="partner",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="partners.partner", verbose_name="city"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actions",
+                to="partners.partner",
+                verbose_name="city",
+            ),
         ),
         migrations.AddField(
             model_name="action",
@@ -85,45 +127,97 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="action",
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(("call__isnull", False), ("meeting__isnull", True)), models.Q(("call__isnull", True), ("meeting__isnull", False)), _connector="OR"), name="action_of_a_meeting_or_a_call"),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("call__isnull", False), ("meeting__isnull", True)),
+                    models.Q(("call__isnull", True), ("meeting__isnull", False)),
+                    _connector="OR",
+                ),
+                name="action_of_a_meeting_or_a_call",
+            ),
         ),
         migrations.RunPython(follow_ups_owned_by_their_city, migrations.RunPython.noop),
         # A meeting's files become the network's library.
         migrations.RenameModel(old_name="MeetingDocument", new_name="Document"),
         migrations.AlterModelOptions(
             name="document",
-            options={"ordering": ["network", "-uploaded_at", "pk"], "verbose_name": "document", "verbose_name_plural": "documents"},
+            options={
+                "ordering": ["network", "-uploaded_at", "pk"],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+            },
         ),
         migrations.AddField(
             model_name="document",
             name="network",
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="partners.network", verbose_name="network"),
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="partners.network",
+                verbose_name="network",
+            ),
         ),
         migrations.RunPython(documents_of_their_network, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="document",
             name="network",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="partners.network", verbose_name="network"),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="partners.network",
+                verbose_name="network",
+            ),
         ),
         migrations.AlterField(
             model_name="document",
             name="meeting",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="meetings.meeting", verbose_name="meeting"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="meetings.meeting",
+                verbose_name="meeting",
+            ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, back_to_files_of_meetings),
         migrations.AlterField(
             model_name="document",
             name="file",
-            field=models.FileField(max_length=300, upload_to=meetings.models.document_path, verbose_name="file"),
+            field=models.FileField(
+                max_length=300, upload_to=meetings.models.document_path, verbose_name="file"
+            ),
         ),
         migrations.AddField(
             model_name="document",
             name="partner",
-            field=models.ForeignKey(blank=True, help_text="The city the file comes from, if any.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="documents", to="partners.partner", verbose_name="city"),
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The city the file comes from, if any.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="documents",
+                to="partners.partner",
+                verbose_name="city",
+            ),
         ),
         migrations.AddField(
             model_name="document",
             name="kind",
-            field=models.CharField(choices=[("presentation", "Presentation"), ("minutes", "Minutes or report"), ("photo", "Photo"), ("study", "Study or good practice"), ("template", "Template or guide"), ("other", "Other")], default="other", max_length=20, verbose_name="type"),
+            field=models.CharField(
+                choices=[
+                    ("presentation", "Presentation"),
+                    ("minutes", "Minutes or report"),
+                    ("photo", "Photo"),
+                    ("study", "Study or good practice"),
+                    ("template", "Template or guide"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="type",
+            ),
         ),
         migrations.AddField(
             model_name="document",
@@ -133,113 +227,229 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="document",
             name="thumbnail",
-            field=models.FileField(blank=True, max_length=300, upload_to=meetings.models.thumbnail_path, verbose_name="thumbnail"),
+            field=models.FileField(
+                blank=True,
+                max_length=300,
+                upload_to=meetings.models.thumbnail_path,
+                verbose_name="thumbnail",
+            ),
         ),
         # Bookable check-up slots and the decisions of a meeting.
         migrations.CreateModel(
-            name='CheckupSlot',
+            name="CheckupSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(validators=[portal.validators.plausible_datetime], verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(validators=[portal.validators.plausible_datetime], verbose_name='ends at')),
-                ('booked_at', models.DateTimeField(blank=True, null=True, verbose_name='booked at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "starts_at",
+                    models.DateTimeField(
+                        validators=[portal.validators.plausible_datetime], verbose_name="starts at"
+                    ),
+                ),
+                (
+                    "ends_at",
+                    models.DateTimeField(
+                        validators=[portal.validators.plausible_datetime], verbose_name="ends at"
+                    ),
+                ),
+                (
+                    "booked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="booked at"),
+                ),
             ],
             options={
-                'verbose_name': 'check-up slot',
-                'verbose_name_plural': 'check-up slots',
-                'ordering': ['checkup_round', 'starts_at', 'pk'],
+                "verbose_name": "check-up slot",
+                "verbose_name_plural": "check-up slots",
+                "ordering": ["checkup_round", "starts_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='checkupslot',
-            name='booked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='booked by'),
+            model_name="checkupslot",
+            name="booked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="booked by",
+            ),
         ),
         migrations.AddField(
-            model_name='checkupslot',
-            name='call',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='slot', to='meetings.call', verbose_name='call'),
+            model_name="checkupslot",
+            name="call",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="slot",
+                to="meetings.call",
+                verbose_name="call",
+            ),
         ),
         migrations.AddField(
-            model_name='checkupslot',
-            name='checkup_round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='meetings.checkupround', verbose_name='check-up round'),
+            model_name="checkupslot",
+            name="checkup_round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="slots",
+                to="meetings.checkupround",
+                verbose_name="check-up round",
+            ),
         ),
         migrations.AddField(
-            model_name='checkupslot',
-            name='hosts',
-            field=models.ManyToManyField(blank=True, help_text='The lead partner and lead expert free at that time.', related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='hosts available'),
+            model_name="checkupslot",
+            name="hosts",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The lead partner and lead expert free at that time.",
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="hosts available",
+            ),
         ),
         migrations.AddField(
-            model_name='checkupslot',
-            name='partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='checkup_slots', to='partners.partner', verbose_name='booked by city'),
+            model_name="checkupslot",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="checkup_slots",
+                to="partners.partner",
+                verbose_name="booked by city",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkupslot',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start'),
+            model_name="checkupslot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="slot_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkupslot',
-            constraint=models.UniqueConstraint(condition=models.Q(('partner__isnull', False)), fields=('checkup_round', 'partner'), name='one_slot_per_city_per_round'),
+            model_name="checkupslot",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("partner__isnull", False)),
+                fields=("checkup_round", "partner"),
+                name="one_slot_per_city_per_round",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkupslot',
-            constraint=models.UniqueConstraint(fields=('checkup_round', 'starts_at'), name='one_slot_per_time_per_round'),
+            model_name="checkupslot",
+            constraint=models.UniqueConstraint(
+                fields=("checkup_round", "starts_at"), name="one_slot_per_time_per_round"
+            ),
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='decision')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="decision")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
             ],
             options={
-                'verbose_name': 'decision',
-                'verbose_name_plural': 'decisions',
-                'ordering': ['meeting', 'position', 'pk'],
+                "verbose_name": "decision",
+                "verbose_name_plural": "decisions",
+                "ordering": ["meeting", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='decision',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='meetings.meeting', verbose_name='meeting'),
+            model_name="decision",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decisions",
+                to="meetings.meeting",
+                verbose_name="meeting",
+            ),
         ),
         # Agenda order; invitations carry the event's revision.
         migrations.AddField(
-            model_name='agendaitem',
-            name='position',
-            field=models.PositiveIntegerField(default=0, help_text='Among the items at the same time.', verbose_name='order'),
+            model_name="agendaitem",
+            name="position",
+            field=models.PositiveIntegerField(
+                default=0, help_text="Among the items at the same time.", verbose_name="order"
+            ),
         ),
         migrations.AlterModelOptions(
-            name='agendaitem',
-            options={'ordering': ['meeting', 'starts_at', 'position', 'pk'], 'verbose_name': 'agenda item', 'verbose_name_plural': 'agenda items'},
+            name="agendaitem",
+            options={
+                "ordering": ["meeting", "starts_at", "position", "pk"],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda items",
+            },
         ),
         migrations.AddField(
-            model_name='notice',
-            name='event_sequence',
-            field=models.PositiveIntegerField(default=0, help_text="For invitations, new times and cancellations: the event's revision it carries. Reminders keep 0, so that a change of title plans no reminder twice.", verbose_name='calendar revision'),
+            model_name="notice",
+            name="event_sequence",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="For invitations, new times and cancellations: the event's revision it carries. Reminders keep 0, so that a change of title plans no reminder twice.",
+                verbose_name="calendar revision",
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('reminder', 'Reminder'), ('invitation', 'Invitation'), ('update', 'New time'), ('cancellation', 'Cancellation')], default='reminder', max_length=20, verbose_name='kind'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reminder", "Reminder"),
+                    ("invitation", "Invitation"),
+                    ("update", "New time"),
+                    ("cancellation", "Cancellation"),
+                ],
+                default="reminder",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.RemoveConstraint(
-            model_name='notice',
-            name='notice_once_per_meeting_person_offset',
+            model_name="notice",
+            name="notice_once_per_meeting_person_offset",
         ),
         migrations.RemoveConstraint(
-            model_name='notice',
-            name='notice_once_per_call_person_offset',
+            model_name="notice",
+            name="notice_once_per_call_person_offset",
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(condition=models.Q(('meeting__isnull', False)), fields=('meeting', 'user', 'kind', 'offset_minutes', 'event_starts_at', 'event_sequence'), name='notice_once_per_meeting_person_offset'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("meeting__isnull", False)),
+                fields=(
+                    "meeting",
+                    "user",
+                    "kind",
+                    "offset_minutes",
+                    "event_starts_at",
+                    "event_sequence",
+                ),
+                name="notice_once_per_meeting_person_offset",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(condition=models.Q(('call__isnull', False)), fields=('call', 'user', 'kind', 'offset_minutes', 'event_starts_at', 'event_sequence'), name='notice_once_per_call_person_offset'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("call__isnull", False)),
+                fields=(
+                    "call",
+                    "user",
+                    "kind",
+                    "offset_minutes",
+                    "event_starts_at",
+                    "event_sequence",
+                ),
+                name="notice_once_per_call_person_offset",
+            ),
         ),
     ]

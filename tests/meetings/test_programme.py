@@ -461,3 +461,18 @@ def test_removing_a_roadmap_step_asks_first(client_for, net, city_a, roadmap_a, 
 
     assert client.post(remove_url).status_code == 302
     assert list(roadmap_a.steps.values_list("title", flat=True)) == ["Agree objectives"]
+
+
+def test_across_the_date_line_the_same_items_fall_on_different_days(tnm7):
+    """An online session of TNM #7 at 21:00 Brussels on 10 Feb: on the far side of the date
+    line (Kiritimati, UTC+14) it is the morning of 11 Feb; on the near side (Pago Pago,
+    UTC-11) the morning of 10 Feb. Each reader sees it on their own day."""
+    late = add_item(tnm7, brussels(2027, 2, 10, 21, 0), "Online session for the far east")
+    far = dict(selectors.programme_by_day(tnm7, "Pacific/Kiritimati"))
+    near = dict(selectors.programme_by_day(tnm7, "Pacific/Pago_Pago"))
+    assert late.pk in [i.pk for i in far[dt.date(2027, 2, 11)]]
+    assert late.pk in [i.pk for i in near[dt.date(2027, 2, 10)]]
+    assert [i for i in far[dt.date(2027, 2, 11)] if i.pk == late.pk][0].local_starts_at.hour == 10
+    assert span_text(tnm7.starts_at, tnm7.ends_at, zoneinfo.ZoneInfo("Pacific/Kiritimati")) == (
+        "Wed 10 – Fri 12 Feb 2027, 22:30–02:00 +14"
+    )
