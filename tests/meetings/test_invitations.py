@@ -518,6 +518,6 @@ def test_someone_taken_off_a_call_gets_a_cancel_of_it_and_the_others_nothing(
     assert sweep()["sent"] == 1
     last = smtp.messages[-1]
     assert last["To"] == lead_partner.email
-    assert last["Subject"] == "Cancelled: December check-up: Alphaville"
+    assert last["Subject"] == "No longer expected: December check-up: Alphaville"  # it goes on
     assert str(ics_of(last)["method"]) == "CANCEL"
     assert str(vevent(last)["uid"]) == f"call-{checkup_call.pk}@cities4csr"
