@@ -68,7 +68,7 @@ deploy-check: install
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: install system-deps browser-deps services
-	$(BIN)/python -m pytest -m "not bench"
+	$(BIN)/python -m pytest -m "not bench" --durations=15
 
 test: lint migrations-check deploy-check pytest
 

@@ -14,6 +14,7 @@ from iap import services
 from iap.enums import PlanStatus, RoadmapAction, RoadmapState
 from iap.models import RoadmapComment, SectionComment, SmallScaleAction, SsaFile
 from partners.services import roadmap_deadline_set
+from tests.permissions import check
 
 ROLES = [
     "anonymous", "outsider", "other_network_coordinator", "city_member_a", "city_coordinator_a",
@@ -101,13 +102,6 @@ def expected(role, allowed, *, network_page=False):
     if network_page or role in SEES_A:
         return 403  # sees the network (or the city's plans), may not do this
     return 404  # another city's people: city A's plans are not there for them
-
-
-def check(response, want, role):
-    if want == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], role
-    else:
-        assert response.status_code == want, f"{role}: {response.status_code} != {want}"
 
 
 @pytest.fixture

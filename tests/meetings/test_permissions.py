@@ -15,6 +15,7 @@ from django.urls import reverse
 from meetings import services
 from meetings.enums import AgendaKind, MeetingStatus
 from meetings.models import AgendaItem, Document, FollowUp
+from tests.permissions import check
 
 ROLES = [
     "anonymous", "outsider", "other_network_coordinator", "city_member_a", "city_coordinator_a",
@@ -88,14 +89,6 @@ def expected(role, allowed, name):
     if name in CALL_PAGES and role not in SEES_CALL:
         return 404  # another city's call does not exist for them
     return 403
-
-
-def check(response, want, role):
-    if want == "login":
-        assert response.status_code == 302, role
-        assert "/accounts/login/" in response["Location"], role
-    else:
-        assert response.status_code == want, f"{role}: {response.status_code} != {want}"
 
 
 def url(name, args, net, world):

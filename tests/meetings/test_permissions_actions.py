@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from meetings.models import Action, Decision, Meeting
 from tests.conftest import ROLE_FIXTURES
+from tests.permissions import MEMBERS, check
 
-MEMBERS = set(ROLE_FIXTURES) - {"anonymous", "outsider", "other_network_coordinator"}
 CITY_A = {"city_member_a", "city_coordinator_a"}
 #: Who sees city A's check-up call (the others of the network do not find it: 404).
 SEES_CALL = {"coordinator", "lead_partner", "lead_expert", "officer"} | CITY_A
@@ -72,14 +72,6 @@ def expected(role, allowed, *, about_the_call=False):
     if about_the_call and role not in SEES_CALL:
         return 404
     return 403
-
-
-def check(response, want, role):
-    if want == "login":
-        assert response.status_code == 302, role
-        assert "/accounts/login/" in response["Location"], role
-    else:
-        assert response.status_code == want, f"{role}: {response.status_code} != {want}"
 
 
 def cases(table):

@@ -19,8 +19,8 @@ from tests.meetings.booking_world import (  # noqa: F401
     checkup_round_fixture,
     free_slots,
 )
+from tests.permissions import MEMBERS, check, expected
 
-MEMBERS = set(ROLE_FIXTURES) - {"anonymous", "outsider", "other_network_coordinator"}
 CITY_COORDINATORS = {"city_coordinator_a", "city_coordinator_b"}
 
 PAGES = [
@@ -32,22 +32,6 @@ ACTIONS = [
     ("meetings:checkup_slot_move", CITY_COORDINATORS),
     ("meetings:checkup_slot_assign", {"coordinator"}),
 ]
-
-
-def expected(role, allowed):
-    if role == "anonymous":
-        return "login"
-    if role not in MEMBERS:
-        return 404
-    return 200 if role in allowed else 403
-
-
-def check(response, want, role):
-    if want == "login":
-        assert response.status_code == 302, role
-        assert "/accounts/login/" in response["Location"], role
-    else:
-        assert response.status_code == want, f"{role}: {response.status_code} != {want}"
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from PIL import Image
 from meetings import library
 from meetings.enums import DocumentKind
 from meetings.models import Document, Meeting
+from tests.permissions import check, expected
 
 ROLES = [
     "anonymous", "outsider", "other_network_coordinator", "city_member_a", "city_coordinator_a",
@@ -90,22 +91,6 @@ def world(held_meeting, city_a, city_member_a, coordinator, settings, tmp_path):
 
 def url(name, args, net, world):
     return reverse(name, args=[net.slug, *[world[a] for a in args]])
-
-
-def expected(role, allowed):
-    if role == "anonymous":
-        return "login"
-    if role not in MEMBERS:
-        return 404
-    return 200 if role in allowed else 403
-
-
-def check(response, want, role):
-    if want == "login":
-        assert response.status_code == 302, role
-        assert "/accounts/login/" in response["Location"], role
-    else:
-        assert response.status_code == want, f"{role}: {response.status_code} != {want}"
 
 
 def cases(table):

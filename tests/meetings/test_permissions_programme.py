@@ -17,8 +17,8 @@ from meetings.enums import AgendaKind
 from meetings.models import AgendaItem
 from tests.conftest import ROLE_FIXTURES
 from tests.iap.conftest import roadmap_a  # noqa: F401
+from tests.permissions import MEMBERS, check
 
-MEMBERS = set(ROLE_FIXTURES) - {"anonymous", "outsider", "other_network_coordinator"}
 STAFF = {"coordinator", "lead_partner", "lead_expert"}
 CITY_A = {"city_member_a", "city_coordinator_a"}
 #: Who sees city A's check-up call, and city A's roadmap; the rest of the network gets 404.
@@ -70,14 +70,6 @@ def expected(role, allowed, sees):
     if role in allowed:
         return 200
     return 403 if role in sees else 404
-
-
-def check(response, want, role):
-    if want == "login":
-        assert response.status_code == 302, role
-        assert "/accounts/login/" in response["Location"], role
-    else:
-        assert response.status_code == want, f"{role}: {response.status_code} != {want}"
 
 
 def url(name, args, net, world):

@@ -9,6 +9,8 @@ get 404, as does another network's coordinator everywhere.
 import pytest
 from django.urls import reverse
 
+from tests.permissions import check
+
 ROLES = [
     "anonymous", "outsider", "other_network_coordinator", "city_member_a", "city_coordinator_a",
     "city_member_b", "city_coordinator_b", "lead_expert", "lead_partner", "ad_hoc_expert",
@@ -56,11 +58,7 @@ def expected(role, allowed, *, city_page=False):
 @pytest.mark.parametrize("name, args, allowed", PAGES, ids=[p[0] for p in PAGES])
 def test_pages(request, client_for, net, world, name, args, allowed, role):
     response = client_for(request.getfixturevalue(role)).get(url(name, args, net, world))
-    want = expected(role, allowed, city_page=name in CITY_PAGES)
-    if want == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], role
-    else:
-        assert response.status_code == want, f"{role}: {response.status_code} != {want}"
+    check(response, expected(role, allowed, city_page=name in CITY_PAGES), role)
 
 
 def test_another_networks_coordinator_sees_nothing_of_the_matrix(
