@@ -5,7 +5,7 @@ Included at the site root, so that one `meetings` namespace holds both.
 
 from django.urls import path
 
-from . import action_views, agenda_views, booking_views, library_views, views
+from . import action_views, agenda_views, booking_views, document_views, views
 
 app_name = "meetings"
 
@@ -46,22 +46,24 @@ urlpatterns = [
     ),
     path(M + "attendance/", views.AttendanceView.as_view(), name="attendance"),
     path(M + "minutes/", views.MinutesEditView.as_view(), name="minutes_edit"),
-    path(M + "documents/new/", library_views.LibraryUploadView.as_view(), name="document_upload"),
+    path(M + "documents/new/", document_views.LibraryUploadView.as_view(), name="document_upload"),
     path(
         M + "documents/<int:pk>/",
-        library_views.DocumentDownloadView.as_view(),
+        document_views.DocumentDownloadView.as_view(),
         name="document_download",
     ),
-    path(M + "pack.pdf", library_views.MeetingPackView.as_view(), name="meeting_pack"),
-    path(L, library_views.LibraryView.as_view(), name="library"),
-    path(L + "new/", library_views.LibraryUploadView.as_view(), name="library_upload"),
-    path(L + "<int:pk>/", library_views.DocumentDownloadView.as_view(), name="library_download"),
+    path(M + "pack.pdf", document_views.MeetingPackView.as_view(), name="meeting_pack"),
+    path(L, document_views.LibraryView.as_view(), name="library"),
+    path(L + "new/", document_views.LibraryUploadView.as_view(), name="library_upload"),
+    path(L + "<int:pk>/", document_views.DocumentDownloadView.as_view(), name="library_download"),
     path(
         L + "<int:pk>/thumbnail.jpg",
-        library_views.DocumentThumbnailView.as_view(),
+        document_views.DocumentThumbnailView.as_view(),
         name="document_thumbnail",
     ),
-    path(L + "<int:pk>/remove/", library_views.DocumentRemoveView.as_view(), name="library_remove"),
+    path(
+        L + "<int:pk>/remove/", document_views.DocumentRemoveView.as_view(), name="library_remove"
+    ),
     path(M + "calendar.ics", views.MeetingIcsView.as_view(), name="meeting_ics"),
     path(M + "decisions/new/", action_views.DecisionFormView.as_view(), name="decision_create"),
     path(M + "decisions/<int:pk>/", action_views.DecisionFormView.as_view(), name="decision_edit"),

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
-from meetings import library
+from meetings import documents
 from meetings.enums import DocumentKind
 from meetings.models import Document, Meeting
 from partners.enums import Role
@@ -48,7 +48,7 @@ def test_a_city_member_shares_a_presentation_finds_it_and_sees_the_meetings_phot
         network=network, number=5, title="State of the art", starts_at=start,
         ends_at=start + dt.timedelta(days=1),
     )  # fmt: skip
-    library.document_add(
+    documents.document_add(
         user=coordinator,
         network=network,
         data={"title": "Study visit to the old market", "kind": DocumentKind.PHOTO,

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from meetings import library
+from meetings import documents
 from meetings.enums import DocumentKind
 from meetings.models import Document, Meeting
 from partners.models import Notification
@@ -59,7 +59,7 @@ def upload_url(net):
 
 
 def add(user, network, title, file=None, **data):
-    return library.document_add(
+    return documents.document_add(
         user=user,
         network=network,
         data={"title": title, "kind": data.pop("kind", DocumentKind.OTHER), **data},
@@ -445,5 +445,5 @@ def test_another_member_may_not_remove_a_file(client_for, net, city_a, city_memb
         )
         assert response.status_code == 403
         with pytest.raises(PermissionDenied):
-            library.document_remove(user=person, document=notes)
+            documents.document_remove(user=person, document=notes)
     assert Document.objects.filter(pk=notes.pk).exists()

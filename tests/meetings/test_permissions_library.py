@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from meetings import library
+from meetings import documents
 from meetings.enums import DocumentKind
 from meetings.models import Document, Meeting
 from tests.permissions import check, expected
@@ -80,7 +80,7 @@ def world(held_meeting, city_a, city_member_a, coordinator, settings, tmp_path):
         kind=DocumentKind.PRESENTATION, tag="good practice", uploaded_by=city_member_a,
     )  # fmt: skip
     document.file.save("alphaville.pdf", ContentFile(b"%PDF-1.4 slides"), save=True)
-    photo = library.document_add(
+    photo = documents.document_add(
         user=coordinator,
         network=held_meeting.network,
         data={"title": "Group photo", "kind": DocumentKind.PHOTO, "meeting": held_meeting},

@@ -21,8 +21,8 @@ from portal.confirmations import ConfirmPageMixin, confirmation
 from portal.dates import localtime_or_utc
 from portal.thumbnails import is_image
 
-from . import exports, library, selectors
-from .library_forms import DocumentUploadForm, LibraryFilter
+from . import documents, exports, selectors
+from .document_forms import DocumentUploadForm, LibraryFilter
 from .timespan import moment_text
 from .views import MeetingMixin
 
@@ -44,7 +44,7 @@ class LibraryView(NetworkPermissionMixin, ListView):
     def filters(self):
         return LibraryFilter(
             self.request.GET,
-            tags=library.tags_of(network=self.network),
+            tags=documents.tags_of(network=self.network),
             meetings=selectors.meetings_visible_to(
                 user=self.request.user, network=self.network
             ).order_by("-number"),
@@ -52,8 +52,8 @@ class LibraryView(NetworkPermissionMixin, ListView):
         )
 
     def get_queryset(self):
-        return library.documents_filtered(
-            library.documents_visible_to(user=self.request.user, network=self.network),
+        return documents.documents_filtered(
+            documents.documents_visible_to(user=self.request.user, network=self.network),
             **self.filters.chosen(),
         )
 
@@ -93,12 +93,12 @@ class LibraryUploadView(NetworkPermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            meeting=self.meeting, tags=library.tags_of(network=self.network), **kwargs
+            meeting=self.meeting, tags=documents.tags_of(network=self.network), **kwargs
         )
 
     def form_valid(self, form):
         try:
-            document = library.document_add(
+            document = documents.document_add(
                 user=self.request.user,
                 network=self.network,
                 data=form.data_fields() | ({"meeting": self.meeting} if self.meeting else {}),
@@ -124,10 +124,10 @@ class DocumentMixin(NetworkPermissionMixin):
 
     @cached_property
     def document(self):
-        documents = library.documents_visible_to(user=self.request.user, network=self.network)
+        visible = documents.documents_visible_to(user=self.request.user, network=self.network)
         if "number" in self.kwargs:
-            documents = documents.filter(meeting__number=self.kwargs["number"])
-        return get_object_or_404(documents, pk=self.kwargs["pk"])
+            visible = visible.filter(meeting__number=self.kwargs["number"])
+        return get_object_or_404(visible, pk=self.kwargs["pk"])
 
     def get_permission_object(self):
         return self.document
@@ -210,7 +210,7 @@ class DocumentRemoveView(DocumentMixin, ConfirmPageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         back, title = self.back_url(), self.document.title
-        library.document_remove(user=request.user, document=self.document)
+        documents.document_remove(user=request.user, document=self.document)
         messages.success(
             request, _("“%(title)s” has been removed from the library.") % {"title": title}
         )

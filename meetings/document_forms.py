@@ -9,8 +9,8 @@ from partners.rules import is_network_staff
 from portal.thumbnails import is_image
 from portal.uploads import validate_upload
 
+from .documents import clean_tag
 from .enums import DocumentKind
-from .library import clean_tag
 from .models import Document, Meeting
 
 SELECT = {"class": "form-select"}
