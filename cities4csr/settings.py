@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal",
     "partners",
     "meetings",
+    "reviews",
     "iap",
     "news",
     "progress",

@@ -6,10 +6,13 @@ from decimal import Decimal
 
 from partners.demo_scale import sent_at
 from partners.models import Notification, NotificationEmail, Stakeholder
+from reviews import services as engine
+from reviews.enums import ThreadState
+from reviews.models import Message, Thread
 
 from . import services
 from .enums import RoadmapState, SectionKind, SsaStatus, StepStatus
-from .models import Roadmap, RoadmapComment, RoadmapTransition, RoadmapVersion
+from .models import Roadmap, RoadmapTransition, RoadmapVersion
 
 STEPS = [
     (
@@ -56,7 +59,9 @@ STEPS = [
 
 UTC = dt.UTC
 
-#: The steps a city adds when the lead expert asks for changes.
+#: The steps a city adds when the lead expert asks for changes. A step added goes to the
+#: end of the roadmap, after later ones: Sofia, asked for changes, can move its ULG step
+#: up to where its dates put it ("Move up" on the roadmap's page).
 ULG_STEP = (
     "ULG meetings on the objectives and the Small Scale Actions",
     "ULG coordinator",
@@ -239,16 +244,20 @@ def load_roadmap(partner, history, *, city, context):
     for what, at, *args in events:
         marks = _marks()
         if what == "submit":
-            services.roadmap_submit(roadmap=roadmap, user=city, comment=args[0])
+            for thread in roadmap.threads.filter(state=ThreadState.OPEN):
+                engine.thread_mark_answered(user=city, thread=thread)  # before resubmitting
+            engine.submit(document=roadmap, user=city, comment=args[0], today=at.date())
         elif what == "review":
-            services.roadmap_start_review(roadmap=roadmap, user=le)
+            engine.begin_review(document=roadmap, user=le)
         elif what == "comment":
             step = roadmap.steps.get(title=args[0])
-            services.roadmap_comment(roadmap=roadmap, user=le, step=step, body=args[1])
+            engine.thread_open(document=roadmap, user=le, anchor=step, body=args[1])
         elif what == "changes":
-            services.roadmap_request_changes(roadmap=roadmap, user=le, comment=args[0])
+            engine.request_changes(document=roadmap, user=le, comment=args[0])
         elif what == "approve":
-            services.roadmap_approve(roadmap=roadmap, user=le, comment=args[0])
+            for thread in roadmap.threads.exclude(state=ThreadState.RESOLVED):
+                engine.thread_resolve(user=le, thread=thread)
+            engine.approve(document=roadmap, user=le, comment=args[0])
         elif what == "add_step":
             _add_step(roadmap, city, args[0])
         roadmap.refresh_from_db()
@@ -287,7 +296,7 @@ def _planned(events):
 def _signature(roadmap):
     return (
         list(roadmap.transitions.order_by("at", "pk").values_list("to_state", "at")),
-        roadmap.comments.count(),
+        roadmap.threads.filter(is_change_request=False).count(),
         roadmap.versions.count(),
         roadmap.steps.count(),
     )
@@ -299,7 +308,7 @@ def _clear(roadmap):
     Notification.objects.filter(
         network=roadmap.partner.network, url=roadmap.get_absolute_url()
     ).delete()
-    for related in (roadmap.comments, roadmap.transitions, roadmap.versions, roadmap.steps):
+    for related in (roadmap.threads, roadmap.transitions, roadmap.versions, roadmap.steps):
         related.all().delete()
     Roadmap.objects.filter(pk=roadmap.pk).update(state=RoadmapState.DRAFT, submitted_at=None)
 
@@ -311,7 +320,7 @@ def _last_pk(model):
 def _marks():
     return {
         model: _last_pk(model)
-        for model in (Notification, RoadmapComment, RoadmapTransition, RoadmapVersion)
+        for model in (Notification, Thread, Message, RoadmapTransition, RoadmapVersion)
     }
 
 
@@ -322,9 +331,10 @@ def _stamp(roadmap, marks, *, at, today):
     RoadmapVersion.objects.filter(roadmap=roadmap, pk__gt=marks[RoadmapVersion]).update(
         created_at=at
     )
-    RoadmapComment.objects.filter(roadmap=roadmap, pk__gt=marks[RoadmapComment]).update(
-        created_at=at
-    )
+    Thread.objects.filter(roadmap=roadmap, pk__gt=marks[Thread]).update(opened_at=at)
+    Thread.objects.filter(roadmap=roadmap, answered_at__gt=at).update(answered_at=at)
+    Thread.objects.filter(roadmap=roadmap, resolved_at__gt=at).update(resolved_at=at)
+    Message.objects.filter(thread__roadmap=roadmap, pk__gt=marks[Message]).update(written_at=at)
     notes = Notification.objects.filter(pk__gt=marks[Notification], url=roadmap.get_absolute_url())
     is_old = at.date() < today - dt.timedelta(days=READ_AFTER_DAYS)
     NotificationEmail.objects.filter(notification__in=notes).update(**sent_at(at))

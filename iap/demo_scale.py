@@ -10,13 +10,15 @@ submission's frozen steps, the reviewer's comments and the notifications about t
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partners.demo_scale import BATCH, at, backdate, tell
+from reviews.enums import Side, ThreadState
+from reviews.models import Message, Thread
 
 from .enums import (
-    PlanStatus,
     RoadmapState,
     SectionKind,
     SsaStatus,
@@ -28,14 +30,12 @@ from .models import (
     PlanAction,
     PlanSection,
     Roadmap,
-    RoadmapComment,
     RoadmapStep,
     RoadmapTransition,
     RoadmapVersion,
-    SectionComment,
     SmallScaleAction,
 )
-from .services import STEP_FIELDS
+from .snapshots import STEP_FIELDS
 
 #: Where the ten roadmaps of a network stand, shuffled for each network.
 FINAL_STATES = [RoadmapState.APPROVED] * 4 + [
@@ -161,7 +161,7 @@ class Made:
         self.now = context["now"]
         self.roadmaps, self.steps, self.plans, self.sections, self.actions = [], [], [], [], []
         self.indicators, self.action_people, self.ssas, self.ssa_people = [], [], [], []
-        self.versions, self.transitions, self.comments, self.section_comments = [], [], [], []
+        self.versions, self.transitions, self.comments = [], [], []
         #: Roadmaps whose history is written once their steps have keys.
         self.histories = []
         #: For the auto_now_add fields: (model, field) → {row: when}.
@@ -177,9 +177,9 @@ class Made:
         self.histories.append((gen, rng, index, roadmap, steps, final))
         plan = ActionPlan(
             partner=partner,
-            status=PlanStatus.FINAL
+            state=RoadmapState.APPROVED
             if final == RoadmapState.APPROVED and rng.random() < 0.2
-            else PlanStatus.DRAFTING,
+            else RoadmapState.DRAFT,
         )
         self.plans.append(plan)
         self.add_plan(gen, rng, index, plan)
@@ -280,11 +280,7 @@ class Made:
             for step in rng.sample(steps, rng.randint(1, 2)):
                 body = rng.choice(REVIEW_COMMENTS)
                 moment = min(later(0, 2), self.now - dt.timedelta(hours=1))
-                comment = RoadmapComment(
-                    roadmap=roadmap, step=step, step_title=step.title, author=reviewer, body=body
-                )
-                self.comments.append(comment)
-                self.when(comment, "created_at", moment)
+                self.thread(roadmap, step, reviewer, body, moment, settled=settled[0])
                 self.notify(
                     gen,
                     team,
@@ -306,11 +302,13 @@ class Made:
                 body=comment,
             )
 
+        settled = [True]  # the threads of earlier rounds were answered and resolved
         for number in (1, 2):
             submit(number, clock[0])
             review(later(1, 6))
             request_changes(later(1, 5))
             later(12, 35)
+        settled[0] = final == RoadmapState.APPROVED
         if final == RoadmapState.SUBMITTED:
             submit(3, max(clock[0], self.now - dt.timedelta(days=rng.randint(1, 10))))
         elif final == RoadmapState.IN_REVIEW:
@@ -383,9 +381,7 @@ class Made:
             if not empty and rng.random() < 0.15:
                 body = "Name the departments involved and what each does."
                 moment = at(t.today - dt.timedelta(days=rng.randint(3, 120)), 11)
-                comment = SectionComment(section=section, author=gen.lead_expert, body=body)
-                self.section_comments.append(comment)
-                self.when(comment, "created_at", moment)
+                self.thread(plan, section, gen.lead_expert, body, moment, settled=False)
                 self.notify(
                     gen,
                     gen.team(index),
@@ -439,11 +435,40 @@ class Made:
             ends_on=None if status == SsaStatus.IDEA else ends,
             status=status,
             results="More people came than expected; two companies joined." if evaluated else "",
-            lessons="Start the outreach a month earlier." if evaluated else "",
+            done="Two workshops with residents and local companies." if evaluated else "",
             version=1 + rng.randint(0, 3),
         )  # fmt: skip
         self.ssa_people += [(ssa, person) for person in rng.sample(people, rng.randint(2, 4))]
         return ssa
+
+    def thread(self, document, part, reviewer, body, moment, *, settled):
+        """A reviewer's comment on a step or a section, resolved if `settled`; written once
+        the document and its part have their keys (`write_threads`)."""
+        thread = Thread(
+            network_id=document.partner.network_id,
+            partner=document.partner,
+            anchor_label=str(part)[:300],
+            side=Side.REVIEWER,
+            state=ThreadState.RESOLVED if settled else ThreadState.OPEN,
+            resolved_at=moment if settled else None,
+            resolved_by=reviewer if settled else None,
+            opened_by=reviewer,
+        )
+        message = Message(thread=thread, author=reviewer, side=Side.REVIEWER, body=body)
+        self.comments.append((thread, message, document, part))
+        self.when(thread, "opened_at", moment)
+        self.when(message, "written_at", moment)
+
+    def write_threads(self):
+        types = {model: ContentType.objects.get_for_model(model) for model in (
+            Roadmap, ActionPlan, RoadmapStep, PlanSection)}  # fmt: skip
+        for thread, _message, document, part in self.comments:
+            thread.document_type = types[type(document)]
+            thread.document_id = document.pk
+            thread.anchor_type = types[type(part)]
+            thread.anchor_id = part.pk
+        Thread.objects.bulk_create([c[0] for c in self.comments], batch_size=BATCH)
+        Message.objects.bulk_create([c[1] for c in self.comments], batch_size=BATCH)
 
     # Writing ------------------------------------------------------------------------------------
 
@@ -455,10 +480,9 @@ class Made:
             self.history(*history)
         RoadmapVersion.objects.bulk_create(self.versions, batch_size=BATCH)
         RoadmapTransition.objects.bulk_create(self.transitions, batch_size=BATCH)
-        RoadmapComment.objects.bulk_create(self.comments, batch_size=BATCH)
         ActionPlan.objects.bulk_create(self.plans, batch_size=BATCH)
         PlanSection.objects.bulk_create(self.sections, batch_size=BATCH)
-        SectionComment.objects.bulk_create(self.section_comments, batch_size=BATCH)
+        self.write_threads()
         PlanAction.objects.bulk_create(self.actions, batch_size=BATCH)
         Indicator.objects.bulk_create(self.indicators, batch_size=BATCH)
         through = PlanAction.stakeholders.through

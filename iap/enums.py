@@ -1,23 +1,19 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reviews.enums import ReviewState
 
-class RoadmapState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    IN_REVIEW = "in_review", _("In review")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    APPROVED = "approved", _("Approved")
+#: The roadmap and the IAP share the review engine's states (reviews.enums).
+RoadmapState = ReviewState
 
 
-class RoadmapAction(models.TextChoices):
-    """What a person asks of the review workflow; each is one service in iap.services."""
+class RubricLevel(models.IntegerChoices):
+    """How far an IAP section meets a criterion of the network's rubric."""
 
-    SUBMIT = "submit", _("Submit the roadmap")
-    START_REVIEW = "start_review", _("Start the review")
-    REQUEST_CHANGES = "request_changes", _("Request changes")
-    APPROVE = "approve", _("Approve")
-    REOPEN = "reopen", _("Reopen (give the reason)")
+    NOT_ADDRESSED = 1, _("Not addressed")
+    PARTLY = 2, _("Partly met")
+    LARGELY = 3, _("Largely met")
+    FULLY = 4, _("Fully met")
 
 
 class StepStatus(models.TextChoices):
@@ -25,11 +21,6 @@ class StepStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     BLOCKED = "blocked", _("Blocked")
-
-
-class PlanStatus(models.TextChoices):
-    DRAFTING = "drafting", _("Drafting")
-    FINAL = "final", _("Final")
 
 
 class SectionKind(models.TextChoices):

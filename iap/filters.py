@@ -8,7 +8,7 @@ city the person may not see, since the cities offered are those the person sees.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import PlanStatus, RoadmapState, SsaStatus
+from .enums import RoadmapState, SsaStatus
 
 
 class OverviewFilter(forms.Form):
@@ -51,7 +51,7 @@ class RoadmapFilter(OverviewFilter):
 
 
 class ActionFilter(OverviewFilter):
-    states = PlanStatus.choices
+    states = RoadmapState.choices
     state_label = _("Status of the plan")
     state_argument = "status"
 

@@ -5,7 +5,6 @@ from partners.models import Stakeholder
 from portal.forms import DATE, DatesInOrderMixin, VersionedFormMixin
 from portal.uploads import validate_upload
 
-from .enums import PlanStatus, RoadmapAction
 from .models import PlanAction, PlanSection, RoadmapStep, SmallScaleAction, SsaFile
 
 
@@ -22,27 +21,6 @@ class StepForm(DatesInOrderMixin, VersionedFormMixin, forms.ModelForm):
         }
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
-    step = forms.ModelChoiceField(
-        label=_("On the step"),
-        queryset=RoadmapStep.objects.none(),
-        required=False,
-        empty_label=_("The whole roadmap"),
-    )
-
-    def __init__(self, *args, roadmap, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["step"].queryset = roadmap.steps.all()
-
-
-class TransitionForm(forms.Form):
-    action = forms.ChoiceField(choices=RoadmapAction.choices)
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class SectionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = PlanSection
@@ -50,14 +28,6 @@ class SectionForm(VersionedFormMixin, forms.ModelForm):
         labels = {"body": _("Text (Markdown)")}
         help_texts = {"body": ""}
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
-
-
-class SectionCommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class PlanStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=PlanStatus.choices)
 
 
 class BudgetNotNegativeMixin:
@@ -131,8 +101,8 @@ class SsaForm(DatesInOrderMixin, BudgetNotNegativeMixin, VersionedFormMixin, for
             "starts_on",
             "ends_on",
             "status",
+            "done",
             "results",
-            "lessons",
         ]
         widgets = {
             "starts_on": DATE,
@@ -140,8 +110,8 @@ class SsaForm(DatesInOrderMixin, BudgetNotNegativeMixin, VersionedFormMixin, for
             "stakeholders": forms.CheckboxSelectMultiple,
             "tests_what": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "done": forms.Textarea(attrs={"rows": 3}),
             "results": forms.Textarea(attrs={"rows": 3}),
-            "lessons": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, partner, **kwargs):

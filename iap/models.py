@@ -5,6 +5,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,10 +16,10 @@ from partners.models import Partner, Stakeholder
 from portal.markdown import validate_markdown
 from portal.validators import plausible_date
 from portal.versioning import Versioned
+from reviews.models import FrozenVersion, Reviewed, StateChange, Thread
 
 from .enums import (
-    PlanStatus,
-    RoadmapState,
+    RubricLevel,
     SectionKind,
     SsaStatus,
     StepStatus,
@@ -26,18 +28,23 @@ from .enums import (
 USER = settings.AUTH_USER_MODEL
 
 
-class Roadmap(models.Model):
-    """A city's roadmap towards its IAP, created with the city. Its state changes only
-    through iap.services."""
+class Roadmap(Reviewed):
+    """A city's roadmap towards its IAP, created with the city. Reviewed through the
+    review engine (reviews.services)."""
+
+    review_kind = "roadmap"
+    version_field = "steps"
+    part_of = "roadmap"
 
     partner = models.OneToOneField(
         Partner, verbose_name=_("city"), on_delete=models.CASCADE, related_name="roadmap"
     )
-    state = models.CharField(
-        _("state"), max_length=30, choices=RoadmapState.choices, default=RoadmapState.DRAFT
+    threads = GenericRelation(
+        Thread,
+        content_type_field="document_type",
+        object_id_field="document_id",
+        related_query_name="roadmap",
     )
-    state_since = models.DateTimeField(_("in this state since"), auto_now_add=True)
-    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("IAP roadmap")
@@ -50,9 +57,15 @@ class Roadmap(models.Model):
     def get_absolute_url(self):
         return reverse("iap:roadmap", args=[self.partner.network.slug, self.partner.slug])
 
-    @property
-    def is_editable(self):
-        return self.state in (RoadmapState.DRAFT, RoadmapState.CHANGES_REQUESTED)
+    def snapshot(self):
+        from .snapshots import roadmap_snapshot
+
+        return roadmap_snapshot(self)
+
+    def can_be_submitted(self) -> str:
+        if not self.steps.exists():
+            return str(_("Add at least one step before submitting the roadmap."))
+        return ""
 
 
 class RoadmapStep(Versioned):
@@ -92,16 +105,11 @@ class RoadmapStep(Versioned):
         return self.roadmap
 
 
-class RoadmapVersion(models.Model):
+class RoadmapVersion(FrozenVersion):
     """What the city submitted, frozen: the steps as they were at that submission."""
 
     roadmap = models.ForeignKey(
         Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="versions"
-    )
-    number = models.PositiveIntegerField(_("version"))
-    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        USER, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     steps = models.JSONField(_("steps"))
 
@@ -116,62 +124,37 @@ class RoadmapVersion(models.Model):
     def __str__(self):
         return f"{self.roadmap} v{self.number}"
 
+    @property
+    def content(self):
+        return self.steps
 
-class RoadmapTransition(models.Model):
+
+class RoadmapTransition(StateChange):
     roadmap = models.ForeignKey(
         Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="transitions"
     )
-    from_state = models.CharField(_("from"), max_length=30, choices=RoadmapState.choices)
-    to_state = models.CharField(_("to"), max_length=30, choices=RoadmapState.choices)
-    by = models.ForeignKey(
-        USER, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("roadmap transition")
         verbose_name_plural = _("roadmap transitions")
         ordering = ["roadmap", "at", "pk"]
 
-    def __str__(self):
-        return f"{self.from_state} → {self.to_state}"
 
+class ActionPlan(Reviewed):
+    """A city's Integrated Action Plan, created with the city and its sections; reviewed
+    through the review engine (reviews.services), with the network's rubric."""
 
-class RoadmapComment(models.Model):
-    """Feedback on the whole roadmap or on one step."""
-
-    roadmap = models.ForeignKey(
-        Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="comments"
-    )
-    step = models.ForeignKey(
-        RoadmapStep, verbose_name=_("step"), on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="comments",
-    )  # fmt: skip
-    step_title = models.CharField(_("title of the step"), max_length=300, blank=True)
-    author = models.ForeignKey(
-        USER, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("roadmap comment")
-        verbose_name_plural = _("roadmap comments")
-        ordering = ["roadmap", "-created_at", "-pk"]
-
-    def __str__(self):
-        return self.body[:60]
-
-
-class ActionPlan(models.Model):
-    """A city's Integrated Action Plan, created with the city and its sections."""
+    review_kind = "plan"
+    part_of = "plan"
 
     partner = models.OneToOneField(
         Partner, verbose_name=_("city"), on_delete=models.CASCADE, related_name="action_plan"
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFTING
+    threads = GenericRelation(
+        Thread,
+        content_type_field="document_type",
+        object_id_field="document_id",
+        related_query_name="plan",
     )
 
     class Meta:
@@ -183,6 +166,122 @@ class ActionPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("iap:plan", args=[self.partner.network.slug, self.partner.slug])
+
+    def snapshot(self):
+        from .snapshots import plan_snapshot
+
+        return plan_snapshot(self)
+
+    def can_be_submitted(self) -> str:
+        if not self.sections.exclude(body="").exists():
+            return str(_("Write at least one section before submitting the plan."))
+        return ""
+
+
+class PlanVersion(FrozenVersion):
+    """The plan as the city submitted it: its sections and its action table."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions"
+    )
+    content = models.JSONField(_("content"))
+
+    class Meta:
+        verbose_name = _("IAP version")
+        verbose_name_plural = _("IAP versions")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} v{self.number}"
+
+
+class PlanTransition(StateChange):
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    class Meta:
+        verbose_name = _("IAP transition")
+        verbose_name_plural = _("IAP transitions")
+        ordering = ["plan", "at", "pk"]
+
+
+class RubricCriterion(models.Model):
+    """A criterion the network reviews every IAP against, about one section or the whole
+    plan (URBACT's usual ones: integrated approach, stakeholder participation, …)."""
+
+    network = models.ForeignKey(
+        "partners.Network",
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        related_name="rubric",
+    )
+    title = models.CharField(_("criterion"), max_length=200)
+    guidance = models.TextField(_("what the reviewer looks for"), blank=True)
+    section = models.CharField(
+        _("section"),
+        max_length=20,
+        choices=SectionKind.choices,
+        blank=True,
+        help_text=_("Leave empty for a criterion about the whole plan."),
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        ordering = ["network", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "title"], name="rubric_criterion_unique")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RubricScore(models.Model):
+    """The lead expert's score of one version of a plan against one criterion."""
+
+    version = models.ForeignKey(
+        PlanVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        RubricCriterion,
+        verbose_name=_("criterion"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="scores",
+    )
+    criterion_title = models.CharField(_("criterion"), max_length=200)
+    level = models.PositiveSmallIntegerField(
+        _("score"),
+        choices=RubricLevel.choices,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    scored_by = models.ForeignKey(
+        USER, verbose_name=_("scored by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    scored_at = models.DateTimeField(_("scored at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rubric score")
+        verbose_name_plural = _("rubric scores")
+        ordering = ["version", "criterion__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "criterion"], name="one_score_per_criterion_and_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4), name="rubric_level_in_scale"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_title}: {self.get_level_display()}"
 
 
 class PlanSection(Versioned):
@@ -207,26 +306,7 @@ class PlanSection(Versioned):
         return self.get_kind_display()
 
     def permission_object(self):
-        return self.plan.partner
-
-
-class SectionComment(models.Model):
-    section = models.ForeignKey(
-        PlanSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="comments"
-    )
-    author = models.ForeignKey(
-        USER, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["section", "-created_at"]
-        verbose_name = _("section comment")
-        verbose_name_plural = _("section comments")
-
-    def __str__(self):
-        return self.body[:60]
+        return self.plan
 
 
 class PlanAction(Versioned):
@@ -272,7 +352,7 @@ class PlanAction(Versioned):
         return self.title
 
     def permission_object(self):
-        return self.plan.partner
+        return self.plan
 
 
 class Indicator(models.Model):
@@ -293,7 +373,7 @@ class Indicator(models.Model):
 
 
 class SmallScaleAction(Versioned):
-    change_permission = "iap.edit_plan"
+    change_permission = "iap.edit_ssa"
 
     partner = models.ForeignKey(
         Partner,
@@ -319,8 +399,8 @@ class SmallScaleAction(Versioned):
     status = models.CharField(
         _("status"), max_length=20, choices=SsaStatus.choices, default=SsaStatus.IDEA
     )
+    done = models.TextField(_("what was done"), blank=True)
     results = models.TextField(_("results"), blank=True)
-    lessons = models.TextField(_("lessons learnt"), blank=True)
 
     class Meta:
         verbose_name = _("Small Scale Action")
@@ -345,6 +425,57 @@ class SmallScaleAction(Versioned):
 
     def permission_object(self):
         return self.partner
+
+
+class SsaIndicator(models.Model):
+    """What a Small Scale Action set out to change, and what it achieved."""
+
+    ssa = models.ForeignKey(
+        SmallScaleAction,
+        verbose_name=_("Small Scale Action"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    name = models.CharField(_("indicator"), max_length=200)
+    target = models.CharField(_("target"), max_length=100, blank=True)
+    result = models.CharField(_("result"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["ssa", "pk"]
+        verbose_name = _("SSA indicator")
+        verbose_name_plural = _("SSA indicators")
+
+    def __str__(self):
+        return self.name
+
+
+class SsaLesson(models.Model):
+    """A lesson a Small Scale Action taught; it may become an action of the IAP."""
+
+    ssa = models.ForeignKey(
+        SmallScaleAction,
+        verbose_name=_("Small Scale Action"),
+        on_delete=models.CASCADE,
+        related_name="lesson_items",
+    )
+    text = models.TextField(_("lesson"))
+    action = models.ForeignKey(
+        PlanAction,
+        verbose_name=_("IAP action it became"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="source_lessons",
+    )
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["ssa", "pk"]
+        verbose_name = _("SSA lesson")
+        verbose_name_plural = _("SSA lessons")
+
+    def __str__(self):
+        return self.text[:60]
 
 
 def ssa_file_path(instance, filename):

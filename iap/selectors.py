@@ -14,18 +14,17 @@ from partners.enums import Role
 from partners.models import Partner
 from partners.roles import city_ids_in, holds
 from partners.selectors import roadmap_deadline, roadmap_deadline_of
+from reviews.models import Message
 
-from .enums import RoadmapState, SectionKind, StepStatus
+from .enums import RoadmapState, SectionKind, SsaStatus, StepStatus
 from .models import (
     ActionPlan,
     PlanAction,
     PlanSection,
     Roadmap,
-    RoadmapComment,
     RoadmapStep,
     RoadmapTransition,
     RoadmapVersion,
-    SectionComment,
     SmallScaleAction,
 )
 
@@ -62,7 +61,6 @@ def roadmap_of_city(*, user, network, slug: str) -> QuerySet[Roadmap]:
         .annotate(deadline=roadmap_deadline_of(OuterRef("partner__network")))
         .prefetch_related(
             "steps",
-            Prefetch("comments", queryset=RoadmapComment.objects.select_related("author", "step")),
             Prefetch("transitions", queryset=RoadmapTransition.objects.select_related("by")),
             "versions",
         )
@@ -78,12 +76,30 @@ def plan_of_city(*, user, network, slug: str) -> QuerySet[ActionPlan]:
 
 
 def sections_of(*, plan: ActionPlan) -> list[PlanSection]:
-    """The plan's sections in the order of the IAP, each with its comments."""
+    """The plan's sections in the order of the IAP."""
     order = {kind: n for n, kind in enumerate(SectionKind.values)}
-    sections = plan.sections.prefetch_related(
-        Prefetch("comments", queryset=SectionComment.objects.select_related("author"))
-    )
-    return sorted(sections, key=lambda s: order[s.kind])
+    return sorted(plan.sections.all(), key=lambda s: order[s.kind])
+
+
+def threads_of(*, user, document) -> list:
+    """The comment threads of a roadmap or a plan that the person reads, with their
+    messages, each with `part` ("step-12", "section-funding", "action-3" or "") naming
+    what it is about, so that a page shows it right where that part is."""
+    from reviews.selectors import threads_visible
+
+    names = {RoadmapStep: "step", PlanSection: "section", PlanAction: "action"}
+    threads = list(threads_visible(user=user, document=document).select_related("anchor_type"))
+    section_kinds = None
+    for thread in threads:
+        model = thread.anchor_type.model_class() if thread.anchor_type_id else None
+        kind = names.get(model, "")
+        key = thread.anchor_id
+        if model is PlanSection:
+            if section_kinds is None:
+                section_kinds = dict(document.sections.values_list("pk", "kind"))
+            key = section_kinds.get(thread.anchor_id, key)
+        thread.part = f"{kind}-{key}" if kind else ""
+    return threads
 
 
 def actions_of(*, plan: ActionPlan):
@@ -113,6 +129,29 @@ def ssas_of(*, partner: Partner) -> QuerySet[SmallScaleAction]:
         .select_related("action", "partner__network")
         .prefetch_related("stakeholders")
     )
+
+
+def overdue_days(due_on: dt.date | None, today: dt.date) -> int:
+    """How many days `due_on` is behind `today`: 0 when it is not, or when there is no
+    date. Something due today is not late yet; the day after, it is 1 day overdue."""
+    if due_on is None or due_on >= today:
+        return 0
+    return (today - due_on).days
+
+
+def overdue_days_of(obj, *, today: dt.date) -> int:
+    """`overdue_days` of what a city owes, 0 once it is done: a roadmap step not done by its
+    due date, a Small Scale Action not evaluated by its end date, or a roadmap (read with
+    its network's `deadline`, as `roadmap_of_city` reads it) never submitted by then."""
+    if isinstance(obj, RoadmapStep):
+        done, due_on = obj.status == StepStatus.DONE, obj.due_on
+    elif isinstance(obj, SmallScaleAction):
+        done, due_on = obj.status == SsaStatus.EVALUATED, obj.ends_on
+    elif isinstance(obj, Roadmap):
+        done, due_on = obj.submitted_at is not None, getattr(obj, "deadline", None)
+    else:
+        raise TypeError(f"nothing is due of {type(obj).__name__}")
+    return 0 if done else overdue_days(due_on, today)
 
 
 @dataclass
@@ -204,7 +243,9 @@ def roadmaps_overview(*, user, network, city: str = "", state: str = "") -> Quer
         .order_by("due_on", "position", "pk")
     )
     last_version = RoadmapVersion.objects.filter(roadmap=OuterRef("pk")).order_by("-number")
-    last_comment = RoadmapComment.objects.filter(roadmap=OuterRef("pk")).order_by("-created_at")
+    last_comment = Message.objects.filter(
+        thread__roadmap=OuterRef("pk")
+    ).order_by("-written_at")
     roadmaps = Roadmap.objects.filter(
         partner__in=_cities_shown(user=user, network=network, city=city)
     )
@@ -218,7 +259,7 @@ def roadmaps_overview(*, user, network, city: str = "", state: str = "") -> Quer
             next_step_title=Subquery(open_steps.values("title")[:1]),
             next_step_due=Subquery(open_steps.values("due_on")[:1]),
             last_submitted_at=Subquery(last_version.values("created_at")[:1]),
-            last_change=Greatest("state_since", Subquery(last_comment.values("created_at")[:1])),
+            last_change=Greatest("state_since", Subquery(last_comment.values("written_at")[:1])),
         )
         .order_by("partner__city", "pk")
     )
@@ -230,7 +271,7 @@ def actions_overview(*, user, network, city: str = "", status: str = "") -> Quer
         plan__partner__in=_cities_shown(user=user, network=network, city=city)
     )
     if status:
-        actions = actions.filter(plan__status=status)
+        actions = actions.filter(plan__state=status)
     return actions.select_related("plan__partner__network").order_by(
         "plan__partner__city", "starts_on", "pk"
     )

@@ -1,10 +1,5 @@
-"""The IAP roadmap workflow and every other change to plans. Views never set a state.
-
-draft → submitted → in review → changes requested → (resubmitted) … → approved; an
-approved roadmap is reopened only by the lead expert, with a reason. Each transition is
-checked against iap.rules, recorded, and tells the other side in the app and by e-mail
-after the transaction commits. Each submission freezes an immutable version.
-"""
+"""Every change to a city's plans except their review, which is the review engine's
+(reviews.services: submit, withdraw, request changes, approve, reopen, threads)."""
 
 from __future__ import annotations
 
@@ -14,34 +9,25 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.enums import Role
 from partners.models import Partner, User
-from partners.selectors import city_team, people_with_roles
-from partners.services import notify
 from portal.thumbnails import make_thumbnail
 from portal.versioning import save_versioned
 
-from .enums import PlanStatus, RoadmapState, SectionKind
+from .enums import SectionKind
 from .models import (
     ActionPlan,
     Indicator,
     PlanAction,
     PlanSection,
     Roadmap,
-    RoadmapComment,
     RoadmapStep,
-    RoadmapTransition,
     RoadmapVersion,
-    SectionComment,
     SmallScaleAction,
     SsaFile,
 )
-
-STEP_FIELDS = ["title", "description", "owner", "starts_on", "due_on", "status", "is_milestone"]
-
+from .snapshots import STEP_FIELDS
 
 # A city's plans ---------------------------------------------------------------------------
 
@@ -57,192 +43,6 @@ def city_plans_create(*, partner: Partner) -> None:
         [PlanSection(plan=plan, kind=kind) for kind in SectionKind.values],
         ignore_conflicts=True,
     )
-
-
-# Roadmaps ---------------------------------------------------------------------------------
-
-
-def _snapshot(roadmap: Roadmap) -> list[dict]:
-    return [
-        {
-            "id": s.pk,
-            **{f: (str(getattr(s, f)) if getattr(s, f) is not None else "") for f in STEP_FIELDS},
-        }
-        for s in roadmap.steps.order_by("position", "pk")
-    ]
-
-
-def _transition(
-    *,
-    roadmap: Roadmap,
-    user: User,
-    permission: str,
-    to_state: str,
-    comment: str = "",
-    comment_required: str = "",
-) -> Roadmap:
-    """Check the rule on the locked, current row; then change the state and record it.
-
-    `comment_required` is the message for a missing comment where one is needed; it is
-    checked only after the permission, so that nobody learns more than "not allowed".
-    """
-    roadmap = (
-        Roadmap.objects.select_for_update().select_related("partner__network").get(pk=roadmap.pk)
-    )
-    if not user.has_perm(permission, roadmap):
-        raise PermissionDenied(_("You may not do this now."))
-    if comment_required and not comment.strip():
-        raise ValidationError(comment_required)
-    from_state = roadmap.state
-    roadmap.state = to_state
-    roadmap.state_since = timezone.now()
-    fields = ["state", "state_since"]
-    if to_state == RoadmapState.SUBMITTED and roadmap.submitted_at is None:
-        roadmap.submitted_at = roadmap.state_since
-        fields.append("submitted_at")
-    roadmap.save(update_fields=fields)
-    RoadmapTransition.objects.create(
-        roadmap=roadmap, from_state=from_state, to_state=to_state, by=user, comment=comment
-    )
-    return roadmap
-
-
-def _tell(*, recipients, roadmap: Roadmap, title: str, comment: str = ""):
-    notify(
-        recipients=recipients,
-        title=title,
-        body=comment,
-        url=roadmap.get_absolute_url(),
-        network=roadmap.partner.network,
-        email=True,
-    )
-
-
-@transaction.atomic
-def roadmap_submit(*, user: User, roadmap: Roadmap, comment: str = "") -> Roadmap:
-    roadmap = _transition(
-        roadmap=roadmap,
-        user=user,
-        permission="iap.submit_roadmap",
-        to_state=RoadmapState.SUBMITTED,
-        comment=comment,
-    )
-    if not roadmap.steps.exists():
-        raise ValidationError(_("Add at least one step before submitting the roadmap."))
-    number = (
-        roadmap.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    ) + 1
-    RoadmapVersion.objects.create(
-        roadmap=roadmap, number=number, created_by=user, steps=_snapshot(roadmap)
-    )
-    _tell(
-        recipients=people_with_roles(network=roadmap.partner.network, roles=Role.reviewers()),
-        roadmap=roadmap,
-        title=_("%(city)s submitted its IAP roadmap (version %(n)d)")
-        % {"city": roadmap.partner.city, "n": number},
-        comment=comment,
-    )
-    return roadmap
-
-
-@transaction.atomic
-def roadmap_start_review(*, user: User, roadmap: Roadmap) -> Roadmap:
-    roadmap = _transition(
-        roadmap=roadmap, user=user, permission="iap.start_review", to_state=RoadmapState.IN_REVIEW
-    )
-    _tell(
-        recipients=city_team(partner=roadmap.partner),
-        roadmap=roadmap,
-        title=_("The review of your IAP roadmap has started"),
-    )
-    return roadmap
-
-
-@transaction.atomic
-def roadmap_request_changes(*, user: User, roadmap: Roadmap, comment: str) -> Roadmap:
-    roadmap = _transition(
-        roadmap=roadmap,
-        user=user,
-        permission="iap.decide_roadmap",
-        to_state=RoadmapState.CHANGES_REQUESTED,
-        comment=comment,
-        comment_required=_("Say what should change."),
-    )
-    _tell(
-        recipients=city_team(partner=roadmap.partner),
-        roadmap=roadmap,
-        title=_("Changes requested on your IAP roadmap"),
-        comment=comment,
-    )
-    return roadmap
-
-
-@transaction.atomic
-def roadmap_approve(*, user: User, roadmap: Roadmap, comment: str = "") -> Roadmap:
-    roadmap = _transition(
-        roadmap=roadmap,
-        user=user,
-        permission="iap.decide_roadmap",
-        to_state=RoadmapState.APPROVED,
-        comment=comment,
-    )
-    _tell(
-        recipients=[
-            *city_team(partner=roadmap.partner),
-            *people_with_roles(network=roadmap.partner.network, roles=[Role.COORDINATOR]),
-        ],
-        roadmap=roadmap,
-        title=_("%(city)s's IAP roadmap is approved") % {"city": roadmap.partner.city},
-        comment=comment,
-    )
-    return roadmap
-
-
-@transaction.atomic
-def roadmap_reopen(*, user: User, roadmap: Roadmap, reason: str) -> Roadmap:
-    roadmap = _transition(
-        roadmap=roadmap,
-        user=user,
-        permission="iap.reopen_roadmap",
-        to_state=RoadmapState.CHANGES_REQUESTED,
-        comment=reason,
-        comment_required=_("Give the reason for reopening the roadmap."),
-    )
-    _tell(
-        recipients=city_team(partner=roadmap.partner),
-        roadmap=roadmap,
-        title=_("Your approved IAP roadmap was reopened"),
-        comment=reason,
-    )
-    return roadmap
-
-
-@transaction.atomic
-def roadmap_comment(
-    *, user: User, roadmap: Roadmap, body: str, step: RoadmapStep | None = None
-) -> RoadmapComment:
-    if not user.has_perm("iap.comment_roadmap", roadmap):
-        raise PermissionDenied
-    if not body.strip():
-        raise ValidationError(_("Write a comment."))
-    if step is not None and step.roadmap_id != roadmap.pk:
-        raise ValidationError(_("This step belongs to another roadmap."))
-    comment = RoadmapComment.objects.create(
-        roadmap=roadmap, step=step, step_title=step.title if step else "", author=user, body=body
-    )
-    team = list(city_team(partner=roadmap.partner))
-    recipients = (
-        people_with_roles(network=roadmap.partner.network, roles=[Role.LEAD_EXPERT])
-        if user in team
-        else team
-    )
-    _tell(
-        recipients=[r for r in recipients if r != user],
-        roadmap=roadmap,
-        title=_("New comment on the IAP roadmap of %(city)s") % {"city": roadmap.partner.city},
-        comment=body,
-    )
-    return comment
 
 
 # Steps: a stale save is refused (portal.versioning), never silently overwritten ----------
@@ -331,37 +131,6 @@ def section_save(
     *, user: User, section: PlanSection, body: str, version: int | None
 ) -> PlanSection:
     return save_versioned(obj=section, user=user, data={"body": body}, version=version)
-
-
-@transaction.atomic
-def section_comment(*, user: User, section: PlanSection, body: str) -> SectionComment:
-    """A reviewer's comment on one section; the city's team hears of it."""
-    partner = section.plan.partner
-    if not user.has_perm("iap.comment_plan", partner):
-        raise PermissionDenied
-    if not body.strip():
-        raise ValidationError(_("Write a comment."))
-    comment = SectionComment.objects.create(section=section, author=user, body=body)
-    notify(
-        recipients=city_team(partner=partner),
-        title=_("Comment on the IAP section “%(section)s”")
-        % {"section": section.get_kind_display()},
-        body=body,
-        url=section.plan.get_absolute_url(),
-        network=partner.network,
-        email=True,
-    )
-    return comment
-
-
-@transaction.atomic
-def plan_status_set(*, user: User, plan: ActionPlan, status: PlanStatus) -> ActionPlan:
-    if not user.has_perm("iap.edit_plan", plan.partner):
-        raise PermissionDenied
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    plan.status = PlanStatus(status)
-    plan.save(update_fields=["status"])
-    return plan
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, step_views, views
 
 app_name = "iap"
 
@@ -29,12 +29,24 @@ urlpatterns = [
     ),
     path(C + "roadmap/", views.RoadmapView.as_view(), name="roadmap"),
     path(
-        C + "roadmap/transition/", views.RoadmapTransitionView.as_view(), name="roadmap_transition"
+        C + "roadmap/transition/",
+        review_views.RoadmapTransitionView.as_view(),
+        name="roadmap_transition",
     ),
-    path(C + "roadmap/comment/", views.RoadmapCommentView.as_view(), name="roadmap_comment"),
+    path(
+        C + "roadmap/threads/new/",
+        review_views.RoadmapThreadOpenView.as_view(),
+        name="roadmap_thread_open",
+    ),
+    path(
+        C + "roadmap/threads/<int:thread>/<slug:what>/",
+        review_views.RoadmapThreadActionView.as_view(),
+        name="roadmap_thread",
+    ),
     path(C + "roadmap/steps/new/", views.StepFormView.as_view(), name="step_create"),
     path(C + "roadmap/steps/<int:pk>/", views.StepFormView.as_view(), name="step_edit"),
     path(C + "roadmap/steps/<int:pk>/remove/", views.StepDeleteView.as_view(), name="step_delete"),
+    path(C + "roadmap/steps/<int:pk>/move/", step_views.StepMoveView.as_view(), name="step_move"),
     path(C + "roadmap/versions/<int:number>/", views.VersionView.as_view(), name="version"),
     path(
         C + "roadmap/versions/<int:older>/to/<int:newer>/",
@@ -43,13 +55,16 @@ urlpatterns = [
     ),
     path(C + "roadmap.<str:format>", views.RoadmapExportView.as_view(), name="roadmap_export"),
     path(C + "plan/", views.PlanView.as_view(), name="plan"),
-    path(C + "plan/status/", views.PlanStatusView.as_view(), name="plan_status"),
-    path(C + "plan/sections/<slug:kind>/", views.SectionEditView.as_view(), name="section_edit"),
+    path(C + "plan/transition/", review_views.PlanTransitionView.as_view(), name="plan_transition"),
     path(
-        C + "plan/sections/<slug:kind>/comment/",
-        views.SectionCommentView.as_view(),
-        name="section_comment",
+        C + "plan/threads/new/", review_views.PlanThreadOpenView.as_view(), name="plan_thread_open"
     ),
+    path(
+        C + "plan/threads/<int:thread>/<slug:what>/",
+        review_views.PlanThreadActionView.as_view(),
+        name="plan_thread",
+    ),
+    path(C + "plan/sections/<slug:kind>/", views.SectionEditView.as_view(), name="section_edit"),
     path(C + "plan/actions/new/", views.ActionFormView.as_view(), name="action_create"),
     path(C + "plan/actions/<int:pk>/", views.ActionFormView.as_view(), name="action_edit"),
     path(C + "plan.<str:format>", views.PlanExportView.as_view(), name="plan_export"),

@@ -6,7 +6,6 @@ the Small Scale Action.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,53 +18,17 @@ from django.views.generic import FormView, TemplateView
 from partners.mixins import NetworkPermissionMixin
 from portal.confirmations import ConfirmPageMixin, confirmation
 from portal.views import VersionedFormViewMixin
+from reviews.enums import ReviewAction
 
 from . import exports, selectors, services
-from .enums import PlanStatus, RoadmapAction
 from .filters import ActionFilter, RoadmapFilter, SsaFilter
 from .forms import (
     ActionForm,
-    CommentForm,
-    PlanStatusForm,
-    SectionCommentForm,
     SectionForm,
     SsaFileForm,
     SsaForm,
     StepForm,
-    TransitionForm,
 )
-
-#: Each action of the review workflow: the rule it needs and the service that does it.
-TRANSITIONS = {
-    RoadmapAction.SUBMIT: (
-        "iap.submit_roadmap",
-        lambda roadmap, user, comment: services.roadmap_submit(
-            user=user, roadmap=roadmap, comment=comment
-        ),
-    ),
-    RoadmapAction.START_REVIEW: (
-        "iap.start_review",
-        lambda roadmap, user, comment: services.roadmap_start_review(user=user, roadmap=roadmap),
-    ),
-    RoadmapAction.REQUEST_CHANGES: (
-        "iap.decide_roadmap",
-        lambda roadmap, user, comment: services.roadmap_request_changes(
-            user=user, roadmap=roadmap, comment=comment
-        ),
-    ),
-    RoadmapAction.APPROVE: (
-        "iap.decide_roadmap",
-        lambda roadmap, user, comment: services.roadmap_approve(
-            user=user, roadmap=roadmap, comment=comment
-        ),
-    ),
-    RoadmapAction.REOPEN: (
-        "iap.reopen_roadmap",
-        lambda roadmap, user, comment: services.roadmap_reopen(
-            user=user, roadmap=roadmap, reason=comment
-        ),
-    ),
-}
 
 
 class ReviewQueueView(NetworkPermissionMixin, TemplateView):
@@ -138,66 +101,13 @@ class RoadmapView(RoadmapMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            comments=list(self.roadmap.comments.all()),
+            threads=selectors.threads_of(user=self.request.user, document=self.roadmap),
             transitions=list(self.roadmap.transitions.all()),
             versions=list(self.roadmap.versions.all()),
             deadline=self.roadmap.deadline,
-            comment_form=CommentForm(roadmap=self.roadmap),
-            RoadmapAction=RoadmapAction,
+            ReviewAction=ReviewAction,
             **kwargs,
         )
-
-
-class RoadmapTransitionView(RoadmapMixin, View):
-    """One step of the review workflow; the rule is the one of the action asked for."""
-
-    http_method_names = ["post"]
-
-    @cached_property
-    def form(self):
-        """The action asked for; an unknown one is a 404."""
-        form = TransitionForm(self.request.POST)
-        if not form.is_valid():
-            raise Http404
-        return form
-
-    def get_permission_required(self):
-        permission, _do = TRANSITIONS[self.form.cleaned_data["action"]]
-        return [permission]
-
-    def post(self, request, *args, **kwargs):
-        _permission, do = TRANSITIONS[self.form.cleaned_data["action"]]
-        try:
-            roadmap = do(self.roadmap, request.user, self.form.cleaned_data["comment"])
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("Done: the roadmap is now %(state)s.")
-                % {"state": roadmap.get_state_display().lower()},
-            )
-        return HttpResponseRedirect(self.roadmap.get_absolute_url())
-
-
-class RoadmapCommentView(RoadmapMixin, View):
-    permission_required = "iap.comment_roadmap"
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        form = CommentForm(request.POST, roadmap=self.roadmap)
-        if form.is_valid():
-            services.roadmap_comment(
-                user=request.user,
-                roadmap=self.roadmap,
-                body=form.cleaned_data["body"],
-                step=form.cleaned_data["step"],
-            )
-            messages.success(request, _("Your comment has been added."))
-        else:
-            messages.error(request, _("Write a comment."))
-        return HttpResponseRedirect(self.roadmap.get_absolute_url())
 
 
 class StepMixin(RoadmapMixin):
@@ -310,6 +220,9 @@ class PlanMixin(CityMixin):
     def partner(self):
         return self.plan.partner
 
+    def get_permission_object(self):
+        return self.plan
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(plan=self.plan, **kwargs)
 
@@ -321,7 +234,10 @@ class PlanView(PlanMixin, TemplateView):
         return super().get_context_data(
             sections=selectors.sections_of(plan=self.plan),
             actions=selectors.action_table_of(plan=self.plan),
-            PlanStatus=PlanStatus,
+            threads=selectors.threads_of(user=self.request.user, document=self.plan),
+            transitions=list(self.plan.transitions.all()),
+            versions=list(self.plan.versions.all()),
+            ReviewAction=ReviewAction,
             **kwargs,
         )
 
@@ -357,36 +273,6 @@ class SectionEditView(VersionedFormViewMixin, SectionMixin, FormView):
         if conflict:
             return conflict
         messages.success(self.request, _("The section has been saved."))
-        return HttpResponseRedirect(self.plan.get_absolute_url())
-
-
-class SectionCommentView(SectionMixin, View):
-    permission_required = "iap.comment_plan"
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        form = SectionCommentForm(request.POST)
-        if form.is_valid():
-            services.section_comment(
-                user=request.user, section=self.section, body=form.cleaned_data["body"]
-            )
-            messages.success(request, _("Your comment has been added."))
-        else:
-            messages.error(request, _("Write a comment."))
-        return HttpResponseRedirect(self.plan.get_absolute_url())
-
-
-class PlanStatusView(PlanMixin, View):
-    permission_required = "iap.edit_plan"
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        form = PlanStatusForm(request.POST)
-        if form.is_valid():
-            services.plan_status_set(
-                user=request.user, plan=self.plan, status=form.cleaned_data["status"]
-            )
-            messages.success(request, _("The plan's status has been saved."))
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
 
@@ -436,7 +322,7 @@ class PlanExportView(PlanMixin, View):
 
 
 class SsaListView(CityMixin, TemplateView):
-    permission_required = "iap.view_plan"
+    permission_required = "iap.view_ssa"
     template_name = "iap/ssa_list.html"
 
     def get_context_data(self, **kwargs):
@@ -447,7 +333,7 @@ class SsaMixin(CityMixin):
     """One Small Scale Action of the city, whose rules are asked on it (on the city for a
     new one)."""
 
-    permission_required = "iap.view_plan"
+    permission_required = "iap.view_ssa"
 
     @cached_property
     def ssa(self):
@@ -467,7 +353,7 @@ class SsaDetailView(SsaMixin, TemplateView):
 
 
 class SsaFormView(VersionedFormViewMixin, SsaMixin, FormView):
-    permission_required = "iap.edit_plan"
+    permission_required = "iap.edit_ssa"
     form_class = SsaForm
     template_name = "iap/form.html"
     heading = _("Small Scale Action")
@@ -493,7 +379,7 @@ class SsaFormView(VersionedFormViewMixin, SsaMixin, FormView):
 
 
 class SsaFileUploadView(SsaMixin, FormView):
-    permission_required = "iap.edit_plan"
+    permission_required = "iap.edit_ssa"
     form_class = SsaFileForm
     template_name = "iap/form.html"
     heading = _("Add a photo or document")

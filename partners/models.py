@@ -113,6 +113,17 @@ class Network(models.Model):
     current_phase = models.CharField(
         _("current phase"), max_length=40, choices=Phase.choices, default=Phase.PHASE_1
     )
+    peer_review_days = models.PositiveSmallIntegerField(
+        _("days for the paired cities' comments"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "When set, a submitted roadmap or IAP goes first to the cities paired with its "
+            "city, for comments within this many days, then to the lead expert. Leave empty "
+            "to send it straight to the lead expert."
+        ),
+    )
 
     class Meta:
         verbose_name = _("network")

@@ -12,8 +12,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from iap.enums import RoadmapState, SectionKind
-from iap.models import Roadmap, RoadmapComment, RoadmapTransition, SectionComment
+from iap.enums import RoadmapState
+from iap.models import Roadmap, RoadmapTransition
 from iap.selectors import cities_whose_plans_are_visible_to
 from meetings.actions import actions_visible_to, days_overdue
 from meetings.enums import CallKind, MeetingFormat, MeetingStatus
@@ -25,6 +25,8 @@ from news.selectors import articles_visible_to
 from partners.enums import ObligationKind, ObligationState, Role
 from partners.models import Membership, Network, Partner
 from partners.roles import city_ids_in, memberships_of
+from reviews.enums import Side, ThreadState
+from reviews.models import Message, Thread
 
 from .enums import ReminderStage
 from .models import ReminderSent
@@ -268,31 +270,34 @@ def _json(what, **fields):
 
 
 def _with_feedback(cities):
-    """The cities with their roadmap's state, the comments written since its last
-    submission, and the latest comments and review decisions with a comment."""
+    """The cities with their roadmap's state, its open threads (comments still to
+    address), and the latest comments of others and review decisions with a comment."""
     last_submission = RoadmapTransition.objects.filter(
         roadmap__partner=OuterRef("pk"), to_state=RoadmapState.SUBMITTED
     ).order_by("-at", "-pk")
     since_submission = (
-        RoadmapComment.objects.filter(
-            roadmap__partner=OuterRef("pk"), created_at__gt=OuterRef("last_submitted_at")
-        )
+        Thread.objects.filter(roadmap__partner=OuterRef("pk"), state=ThreadState.OPEN)
+        .exclude(side=Side.CITY)
         .order_by()
-        .values("roadmap")
+        .values("partner")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    comments = RoadmapComment.objects.filter(roadmap__partner=OuterRef("pk")).order_by(
-        "-created_at", "-pk"
-    )[:FEEDBACK_SHOWN]
+    comments = (
+        Message.objects.filter(thread__roadmap__partner=OuterRef("pk"))
+        .exclude(side=Side.CITY)
+        .order_by("-written_at", "-pk")[:FEEDBACK_SHOWN]
+    )
     decisions = (
         RoadmapTransition.objects.filter(roadmap__partner=OuterRef("pk"))
         .exclude(comment="")
         .order_by("-at", "-pk")[:FEEDBACK_SHOWN]
     )
-    on_plan = SectionComment.objects.filter(section__plan__partner=OuterRef("pk")).order_by(
-        "-created_at", "-pk"
-    )[:FEEDBACK_SHOWN]
+    on_plan = (
+        Message.objects.filter(thread__plan__partner=OuterRef("pk"))
+        .exclude(side=Side.CITY)
+        .order_by("-written_at", "-pk")[:FEEDBACK_SHOWN]
+    )
     person = {"name": "author__full_name", "email": "author__email"}
     return (
         cities.select_related("network")
@@ -305,7 +310,12 @@ def _with_feedback(cities):
                 Subquery(since_submission, output_field=IntegerField()), 0
             ),
             roadmap_comments=_json(
-                comments, at="created_at", body="body", step="step_title", **person
+                comments,
+                at="written_at",
+                body="body",
+                step="thread__anchor_label",
+                thread="thread_id",
+                **person,
             ),
             decisions=_json(
                 decisions,
@@ -316,7 +326,12 @@ def _with_feedback(cities):
                 email="by__email",
             ),
             plan_comments=_json(
-                on_plan, at="created_at", body="body", kind="section__kind", **person
+                on_plan,
+                at="written_at",
+                body="body",
+                part="thread__anchor_label",
+                thread="thread_id",
+                **person,
             ),
         )
         .order_by("city")
@@ -339,13 +354,17 @@ def feedback_of(partner) -> list[Feedback]:
             if row["step"]
             else _("Comment on the roadmap")
         )
-        found.append((row, about, roadmap + "#feedback-heading"))
+        found.append((row, about, f"{roadmap}#thread-{row['thread']}"))
     for row in partner.decisions:
         about = _("Roadmap: %(state)s") % {"state": RoadmapState(row["state"]).label}
         found.append((row, about, roadmap + "#history-heading"))
     for row in partner.plan_comments:
-        about = _("Comment on the plan: %(section)s") % {"section": SectionKind(row["kind"]).label}
-        found.append((row, about, f"{plan}#section-{row['kind']}"))
+        about = (
+            _("Comment on “%(part)s” in the plan") % {"part": row["part"]}
+            if row["part"]
+            else _("Comment on the plan")
+        )
+        found.append((row, about, f"{plan}#thread-{row['thread']}"))
     items = [
         Feedback(
             about=about,

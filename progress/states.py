@@ -27,7 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from iap.enums import PlanStatus, RoadmapState, SsaStatus
+from iap.enums import RoadmapState, SsaStatus
 from iap.models import RoadmapTransition, SmallScaleAction
 from meetings.enums import CallKind, MeetingStatus
 from meetings.models import Action, Attendance, Call, Meeting
@@ -174,7 +174,7 @@ def _annotated(cities, obligations, today):
             "roadmap_last_submitted_at": Subquery(last_submission.values("at")[:1]),
         }
     if ObligationKind.FINAL_IAP in kinds:
-        annotations["plan_status"] = F("action_plan__status")
+        annotations["plan_state"] = F("action_plan__state")
     if ObligationKind.SSAS_PLANNED in kinds:
         planned = (
             SmallScaleAction.objects.filter(partner=OuterRef("pk"))
@@ -407,9 +407,13 @@ def _follow_ups(obligation, partner, today):
 
 def _final_iap(obligation, partner, today):
     url = _city_url("iap:plan", partner)
-    if partner.plan_status == PlanStatus.FINAL:
+    if partner.plan_state not in (RoadmapState.DRAFT, None):
+        detail = {
+            RoadmapState.APPROVED: _("Delivered and approved"),
+            RoadmapState.CHANGES_REQUESTED: _("Delivered; changes requested"),
+        }.get(partner.plan_state, _("Delivered, in review"))
         return _cell(obligation, partner, state=ObligationState.DONE, due_on=obligation.due_on,
-                     detail=_("Final version delivered"), url=url, today=today)  # fmt: skip
+                     detail=detail, url=url, today=today)  # fmt: skip
     state = state_by_date(due_on=obligation.due_on, today=today, opens_on=obligation.opens_on)
     return _cell(obligation, partner, state=state, due_on=obligation.due_on,
                  detail=_("Still being drafted"), url=url, today=today)  # fmt: skip
