@@ -86,6 +86,13 @@ class Article(Versioned):
     edited_at = models.DateTimeField(
         _("edited on"), default=timezone.now, help_text=_("Moves only when the text changes.")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the article is written in."),
+    )
 
     change_permission = "news.change_article"
 
@@ -118,3 +125,49 @@ class Article(Versioned):
     def read_minutes(self) -> int:
         words = word_count(self.body)
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class ArticleTranslation(models.Model):
+    """The article in another language. It is out of date when the original's text changed
+    after the translation was last saved (`source_edited_at` < the article's `edited_at`)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=600, blank=True)
+    body = models.TextField(
+        _("body"),
+        help_text=_("Markdown: **bold**, _italic_, [links](https://…), lists."),
+        validators=[validate_markdown],
+    )
+    source_edited_at = models.DateTimeField(
+        _("translated from the text of"),
+        help_text=_("When the original had last been edited as this translation was saved."),
+    )
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("translated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("article translation")
+        verbose_name_plural = _("article translations")
+        ordering = ["article", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language"], name="one_translation_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} ({self.language})"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.source_edited_at < self.article.edited_at

@@ -65,6 +65,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("For example “Deputy Project Coordinator”. Shown in bylines."),
     )
     time_zone = TimeZoneField(_("time zone"), default="Europe/Brussels", use_pytz=False)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The portal's pages and e-mails are in this language. Empty: the browser's."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
