@@ -8,7 +8,7 @@ PGVERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
 DB_NAME ?= cities4csr
 export DJANGO_SETTINGS_MODULE := cities4csr.settings
 
-.PHONY: run serve test install system-deps browser-deps services db lint migrations-check deploy-check pytest test-repeat bench demo clean
+.PHONY: run serve test install system-deps browser-deps services db lint migrations-check deploy-check pytest test-repeat bench demo clean messages compile-messages
 
 install: $(STAMP)
 
@@ -25,6 +25,15 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig >/dev/null; \
 	fi
+
+# The translations: `make messages` gathers new strings into every catalogue under locale/
+# (to translate, then commit); the compiled .mo files are built, never committed.
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-location --no-wrap --ignore=.venv --ignore=tests --ignore=bench --ignore=static --ignore=staticfiles --ignore=media
+
+compile-messages: install
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 browser-deps:
@@ -44,7 +53,7 @@ db: services
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(DB_NAME)'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres $(DB_NAME)
 
-demo: install system-deps db
+demo: install system-deps compile-messages db
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
@@ -67,8 +76,12 @@ deploy-check: install
 		ALLOWED_HOSTS=portal.example.org DATABASE_URL=sqlite:///:memory: \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-pytest: install system-deps browser-deps services
-	$(BIN)/python -m pytest -m "not bench" --durations=15
+# The suite in parallel (pytest-xdist): one worker per core, at most 8, each with its own
+# test database; PYTEST_WORKERS=0 runs it in one process. The tests of one module (or class)
+# stay on one worker, so a fixture they share is built once.
+PYTEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 8 ? n : 8 )))
+pytest: install system-deps browser-deps compile-messages services
+	$(BIN)/python -m pytest -m "not bench" --durations=15 -n $(PYTEST_WORKERS) --dist loadscope
 
 test: lint migrations-check deploy-check pytest
 

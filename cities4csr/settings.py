@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "iap",
     "news",
     "progress",
+    "search.apps.SiteSearchConfig",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
     "news-publish-scheduled-articles": {
         "task": "news.tasks.publish_scheduled_articles",
         "schedule": 60.0,
+    },
+    "reviews-end-peer-reviews": {
+        "task": "reviews.tasks.end_peer_reviews",
+        "schedule": 60.0 * 60,
     },
 }
 

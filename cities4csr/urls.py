@@ -17,6 +17,7 @@ urlpatterns = [
     path("n/<slug:network_slug>/", include("partners.urls")),
     path("n/<slug:network_slug>/iap/", include("iap.urls")),
     path("n/<slug:network_slug>/", include("progress.urls")),
+    path("", include("search.urls")),  # /search/: everything the person may see
     path(
         "sitemap.xml",
         sitemap,

@@ -11,6 +11,14 @@ def create_city_plans(sender, instance, created, raw=False, **kwargs):
         city_plans_create(partner=instance)
 
 
+def give_network_its_rubric(sender, instance, created, raw=False, **kwargs):
+    """A new network starts with URBACT's usual rubric for the IAPs, which it may change."""
+    if created and not raw:
+        from .rubric import rubric_for_new_network
+
+        rubric_for_new_network(network=instance)
+
+
 class IapConfig(AppConfig):
     name = "iap"
     verbose_name = _("Integrated Action Plans")
@@ -20,12 +28,23 @@ class IapConfig(AppConfig):
         from partners.cache_scopes import watch
         from portal.registry import demo_loaders, demo_scale_loaders
 
-        from . import demo, demo_scale
+        from . import demo, demo_peer, demo_rubric, demo_scale
 
+        # Peer review is off while the review histories are played (they had none), on
+        # after them, with Ķekava's IAP sent to Rijeka.
+        demo_loaders.register(demo_peer.pause, order=15)
         demo_loaders.register(demo.load, order=20)
+        demo_loaders.register(demo_rubric.load, order=30)
+        demo_loaders.register(demo_peer.load, order=40)
         demo_scale_loaders.register(demo_scale.load, order=20)
+        demo_scale_loaders.register(demo_rubric.load_scale, order=25)
         # partners knows nothing of iap: iap listens for new cities.
         post_save.connect(
             create_city_plans, sender="partners.Partner", dispatch_uid="iap_create_city_plans"
+        )
+        post_save.connect(
+            give_network_its_rubric,
+            sender="partners.Network",
+            dispatch_uid="iap_give_network_its_rubric",
         )
         watch(self.get_models())  # every write bumps the pages that show it

@@ -10,7 +10,7 @@ from reviews import services as engine
 from reviews.enums import ThreadState
 from reviews.models import Message, Thread
 
-from . import services
+from . import lessons, services
 from .enums import RoadmapState, SectionKind, SsaStatus, StepStatus
 from .models import Roadmap, RoadmapTransition, RoadmapVersion
 
@@ -191,10 +191,44 @@ SSAS = {
     "molina-de-segura": [
         ("Mi Sueño Fátima: a neighbourhood and its businesses", SsaStatus.PLANNED)
     ],
+    "milan": [("Company volunteering day", SsaStatus.EVALUATED)],
     "rijeka": [("Company volunteering day", SsaStatus.IDEA)],
     "nantes": [("Company volunteering day", SsaStatus.IDEA)],
 }
 DEFAULT_SSAS = [("Company volunteering day", SsaStatus.PLANNED)]
+#: What an evaluated Small Scale Action recorded: what was done, its results against its
+#: indicators (name, target, result), its lessons, and the IAP action the first became.
+EVALUATIONS = {
+    "milan": {
+        "texts": {
+            "done": (
+                "Twelve companies lent 48 employees for a day to three neighbourhood "
+                "projects: a school garden, a library's reading corner and a park clean-up."
+            ),
+            "results": (
+                "The three projects were finished on the day. Nine of the twelve companies "
+                "said they would come again, four of them with a project of their own."
+            ),
+        },
+        "indicators": [
+            ("Companies taking part", "10", "12"),
+            ("Employees volunteering", "60", "48"),
+        ],
+        "lessons": [
+            "Companies join when a neighbourhood association asks them directly. The city's "
+            "letter alone brought two companies; the associations' calls brought ten.",
+            "Half a day suits small companies better than a whole day: several could not "
+            "spare their staff for longer.",
+        ],
+        "action": {
+            "responsible_body": "Economic development office, with the neighbourhood associations",
+            "starts_on": dt.date(2022, 3, 1),
+            "ends_on": dt.date(2022, 12, 31),
+            "budget": Decimal("8000.00"),
+            "funding_source": "City budget",
+        },
+    },
+}
 
 #: What each event of a history moves the roadmap to.
 MOVES_TO = {
@@ -379,23 +413,52 @@ def load_plan(partner, *, city):
 
 def load_ssas(partner, *, city):
     action = partner.action_plan.actions.first()
+    evaluation = EVALUATIONS.get(partner.slug)
     for title, status in SSAS.get(partner.slug, DEFAULT_SSAS):
         ssa = partner.small_scale_actions.filter(title=title).first()
-        if ssa is not None and ssa.status == status:
-            continue
-        services.ssa_save(
+        evaluated = status == SsaStatus.EVALUATED and evaluation is not None
+        if ssa is None or ssa.status != status:
+            ssa = services.ssa_save(
+                user=city,
+                partner=partner,
+                ssa=ssa,
+                version=ssa.version if ssa else None,
+                data={
+                    "title": title,
+                    "action": action,
+                    "tests_what": "Whether companies take part when asked by the city.",
+                    "budget": Decimal("10000.00"),
+                    "starts_on": dt.date(2021, 4, 1),
+                    "ends_on": dt.date(2021, 10, 31),
+                    "status": status,
+                    "stakeholders": Stakeholder.objects.filter(partner=partner)[:3],
+                    **(evaluation["texts"] if evaluated else {}),
+                },
+                indicators=evaluation["indicators"] if evaluated else None,
+            )
+        if evaluated:
+            _load_lessons(ssa, evaluation, city=city)
+
+
+def _load_lessons(ssa, evaluation, *, city):
+    """The evaluated SSA's lessons; the first has already become an action of the IAP."""
+    for text in evaluation["lessons"]:
+        if not ssa.lesson_items.filter(text=text).exists():
+            lessons.lesson_save(user=city, ssa=ssa, text=text)
+    first = ssa.lesson_items.select_related("ssa").get(text=evaluation["lessons"][0])
+    plan = ssa.partner.action_plan
+    if first.action_id is None and city.has_perm("iap.edit_plan", plan):
+        initial = lessons.action_initial(first)
+        lessons.lesson_to_action(
             user=city,
-            partner=partner,
-            ssa=ssa,
-            version=ssa.version if ssa else None,
+            lesson=first,
             data={
-                "title": title,
-                "action": action,
-                "tests_what": "Whether companies take part when asked by the city.",
-                "budget": Decimal("10000.00"),
-                "starts_on": dt.date(2021, 4, 1),
-                "ends_on": dt.date(2021, 10, 31),
-                "status": status,
-                "stakeholders": Stakeholder.objects.filter(partner=partner)[:3],
+                "title": initial["title"],
+                "objective": initial["objective"],
+                **evaluation["action"],
             },
+            indicators=[
+                tuple(part.strip() for part in line.split("|"))
+                for line in initial["indicators_text"].splitlines()
+            ],
         )

@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Stakeholder
@@ -118,6 +119,58 @@ class SsaForm(DatesInOrderMixin, BudgetNotNegativeMixin, VersionedFormMixin, for
         super().__init__(*args, **kwargs)
         self.fields["stakeholders"].queryset = Stakeholder.objects.filter(partner=partner)
         self.fields["action"].queryset = PlanAction.objects.filter(plan__partner=partner)
+
+
+class SsaIndicatorForm(forms.Form):
+    """One indicator of a Small Scale Action: what it set out to change, and by how much."""
+
+    name = forms.CharField(label=_("Indicator"), max_length=200, required=False)
+    target = forms.CharField(label=_("Target"), max_length=100, required=False)
+    result = forms.CharField(label=_("Result"), max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name") and (cleaned.get("target") or cleaned.get("result")):
+            self.add_error("name", _("Give the indicator a name, or empty its row."))
+        return cleaned
+
+
+class BaseSsaIndicatorFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].label = _("Remove this indicator")
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(name, target, result) of each named row kept (not ticked for removal)."""
+        return [
+            (form.cleaned_data["name"], form.cleaned_data["target"], form.cleaned_data["result"])
+            for form in self.forms
+            if form.cleaned_data.get("name") and not form.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
+
+
+#: The indicators of a Small Scale Action, edited with it: two empty rows to add one, a
+#: "Remove" box on each row; no JavaScript needed.
+SsaIndicatorFormSet = forms.formset_factory(
+    SsaIndicatorForm,
+    formset=BaseSsaIndicatorFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+    absolute_max=30,
+)
+
+
+def ssa_indicator_formset(data=None, *, ssa: SmallScaleAction | None):
+    """The formset of `ssa`'s indicators (none for a new Small Scale Action)."""
+    initial = None
+    if data is None and ssa is not None:
+        initial = [
+            {"name": i.name, "target": i.target, "result": i.result} for i in ssa.indicators.all()
+        ]
+    return SsaIndicatorFormSet(data, initial=initial, prefix="indicators")
 
 
 class SsaFileForm(forms.ModelForm):

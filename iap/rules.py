@@ -49,6 +49,9 @@ peer_reads = is_peer_of_city & was_sent_to_peers
 
 for kind in ("roadmap", "plan"):
     rules.add_perm(f"iap.view_{kind}", can_view_city_plans | peer_reads)
+    #: The review itself (the decisions' comments, the rubric's scores): whoever sees the
+    #: city's plans; a paired city reads the document and the paired cities' threads only.
+    rules.add_perm(f"iap.view_review_{kind}", can_view_city_plans)
     rules.add_perm(f"iap.edit_{kind}", is_in_city_team & is_editable)
     rules.add_perm(f"iap.submit_{kind}", is_city_coordinator_of_city & is_editable)
     rules.add_perm(f"iap.withdraw_{kind}", is_city_coordinator_of_city & is_withdrawable)

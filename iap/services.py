@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,11 +21,10 @@ from .models import (
     PlanSection,
     Roadmap,
     RoadmapStep,
-    RoadmapVersion,
     SmallScaleAction,
     SsaFile,
+    SsaIndicator,
 )
-from .snapshots import STEP_FIELDS
 
 # A city's plans ---------------------------------------------------------------------------
 
@@ -72,58 +69,6 @@ def step_delete(*, user: User, step: RoadmapStep) -> None:
     step.delete()
 
 
-# Versions ---------------------------------------------------------------------------------
-
-
-@dataclass
-class StepChange:
-    kind: str  # "added", "removed", "changed", "same"
-    title: str
-    fields: list  # (field, before, after, inline diff of text)
-
-
-def version_diff(older: RoadmapVersion, newer: RoadmapVersion) -> list[StepChange]:
-    """Step by step: what was added, removed or changed between two submissions."""
-    before = {s["id"]: s for s in older.steps}
-    after = {s["id"]: s for s in newer.steps}
-    changes = []
-    for step_id, step in after.items():
-        old = before.get(step_id)
-        if old is None:
-            changes.append(StepChange("added", step["title"], []))
-            continue
-        fields = [
-            (
-                name,
-                old.get(name, ""),
-                step.get(name, ""),
-                _inline(old.get(name, ""), step.get(name, "")),
-            )
-            for name in STEP_FIELDS
-            if old.get(name, "") != step.get(name, "")
-        ]
-        changes.append(StepChange("changed" if fields else "same", step["title"], fields))
-    for step_id, step in before.items():
-        if step_id not in after:
-            changes.append(StepChange("removed", step["title"], []))
-    return changes
-
-
-def _inline(old: str, new: str) -> list[tuple[str, str]]:
-    """Word-level diff as (op, text) pairs: op is "=", "-" or "+"."""
-    a, b = str(old).split(), str(new).split()
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
-        if op == "equal":
-            parts.append(("=", " ".join(a[i1:i2])))
-        else:
-            if i2 > i1:
-                parts.append(("-", " ".join(a[i1:i2])))
-            if j2 > j1:
-                parts.append(("+", " ".join(b[j1:j2])))
-    return parts
-
-
 # The Integrated Action Plan ----------------------------------------------------------------
 
 
@@ -161,6 +106,7 @@ def action_save(
 # Small Scale Actions -----------------------------------------------------------------------
 
 
+@transaction.atomic
 def ssa_save(
     *,
     user: User,
@@ -168,12 +114,22 @@ def ssa_save(
     data: dict,
     ssa: SmallScaleAction | None = None,
     version: int | None = None,
+    indicators: list[tuple[str, str, str]] | None = None,
 ) -> SmallScaleAction:
+    """Add a Small Scale Action, or change one saved at `version`; its indicators, when
+    given, are (name, target, result) rows that replace the former ones."""
     if ssa is None:
         ssa = SmallScaleAction(partner=partner)
     elif ssa.partner_id != partner.pk:
         raise ValidationError(_("This Small Scale Action belongs to another city."))
-    return save_versioned(obj=ssa, user=user, data=data, version=version)
+    ssa = save_versioned(obj=ssa, user=user, data=data, version=version)
+    if indicators is not None:
+        ssa.indicators.all().delete()
+        SsaIndicator.objects.bulk_create(
+            SsaIndicator(ssa=ssa, name=name, target=target, result=result)
+            for name, target, result in indicators
+        )  # the SSA's own save above has bumped the network's pages
+    return ssa
 
 
 @transaction.atomic

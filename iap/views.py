@@ -18,9 +18,8 @@ from django.views.generic import FormView, TemplateView
 from partners.mixins import NetworkPermissionMixin
 from portal.confirmations import ConfirmPageMixin, confirmation
 from portal.views import VersionedFormViewMixin
-from reviews.enums import ReviewAction
 
-from . import exports, selectors, services
+from . import exports, lessons, rubric, selectors, services
 from .filters import ActionFilter, RoadmapFilter, SsaFilter
 from .forms import (
     ActionForm,
@@ -28,6 +27,7 @@ from .forms import (
     SsaFileForm,
     SsaForm,
     StepForm,
+    ssa_indicator_formset,
 )
 
 
@@ -100,12 +100,13 @@ class RoadmapView(RoadmapMixin, TemplateView):
     template_name = "iap/roadmap.html"
 
     def get_context_data(self, **kwargs):
+        threads = selectors.threads_of(user=self.request.user, document=self.roadmap)
         return super().get_context_data(
-            threads=selectors.threads_of(user=self.request.user, document=self.roadmap),
+            threads_by_part=selectors.threads_by_part(threads),
+            open_on_parts=selectors.open_threads_on_parts(threads),
             transitions=list(self.roadmap.transitions.all()),
             versions=list(self.roadmap.versions.all()),
             deadline=self.roadmap.deadline,
-            ReviewAction=ReviewAction,
             **kwargs,
         )
 
@@ -171,26 +172,6 @@ class StepDeleteView(StepMixin, TemplateView):
         return HttpResponseRedirect(self.roadmap.get_absolute_url())
 
 
-class VersionView(RoadmapMixin, TemplateView):
-    template_name = "iap/version.html"
-
-    def get_context_data(self, **kwargs):
-        version = get_object_or_404(self.roadmap.versions.all(), number=self.kwargs["number"])
-        return super().get_context_data(version=version, **kwargs)
-
-
-class VersionDiffView(RoadmapMixin, TemplateView):
-    template_name = "iap/version_diff.html"
-
-    def get_context_data(self, **kwargs):
-        versions = self.roadmap.versions.all()
-        older = get_object_or_404(versions, number=kwargs.pop("older"))
-        newer = get_object_or_404(versions, number=kwargs.pop("newer"))
-        return super().get_context_data(
-            older=older, newer=newer, changes=services.version_diff(older, newer), **kwargs
-        )
-
-
 class RoadmapExportView(RoadmapMixin, View):
     def get(self, request, *args, **kwargs):
         if kwargs["format"] == "pdf":
@@ -230,14 +211,35 @@ class PlanMixin(CityMixin):
 class PlanView(PlanMixin, TemplateView):
     template_name = "iap/plan.html"
 
+    @cached_property
+    def plan(self):
+        """The plan with its history and versions, read with it."""
+        return get_object_or_404(
+            selectors.with_history(
+                selectors.plan_of_city(
+                    user=self.request.user, network=self.network, slug=self.kwargs["city"]
+                )
+            )
+        )
+
     def get_context_data(self, **kwargs):
+        sections = selectors.sections_of(plan=self.plan)
+        actions = list(selectors.action_table_of(plan=self.plan))
+        threads = selectors.threads_of(
+            user=self.request.user, document=self.plan, sections=sections
+        )
+        by_part = selectors.threads_by_part(threads)
         return super().get_context_data(
-            sections=selectors.sections_of(plan=self.plan),
-            actions=selectors.action_table_of(plan=self.plan),
-            threads=selectors.threads_of(user=self.request.user, document=self.plan),
-            transitions=list(self.plan.transitions.all()),
-            versions=list(self.plan.versions.all()),
-            ReviewAction=ReviewAction,
+            sections=sections,
+            actions=actions,
+            actions_commented=[a for a in actions if f"action-{a.pk}" in by_part],
+            threads_by_part=by_part,
+            open_on_parts=selectors.open_threads_on_parts(threads),
+            transitions=selectors.history_of(self.plan),
+            versions=selectors.versions_of(self.plan),
+            rubric=rubric.scores_of(plan=self.plan)
+            if self.request.user.has_perm("iap.view_review_plan", self.plan)
+            else None,
             **kwargs,
         )
 
@@ -279,7 +281,7 @@ class SectionEditView(VersionedFormViewMixin, SectionMixin, FormView):
 class ActionFormView(VersionedFormViewMixin, PlanMixin, FormView):
     permission_required = "iap.edit_plan"
     form_class = ActionForm
-    template_name = "iap/form.html"
+    template_name = "iap/action_form.html"
     heading = _("IAP action")
 
     @cached_property
@@ -290,6 +292,10 @@ class ActionFormView(VersionedFormViewMixin, PlanMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.action, "partner": self.partner}
+
+    def get_context_data(self, **kwargs):
+        learnt = self.action.source_lessons.select_related("ssa") if self.action else ()
+        return super().get_context_data(source_lessons=learnt, **kwargs)
 
     def form_valid(self, form):
         conflict = self.save_or_conflict(
@@ -349,19 +355,58 @@ class SsaMixin(CityMixin):
 
 
 class SsaDetailView(SsaMixin, TemplateView):
+    """The Small Scale Action, its results against its indicators, its photos, and its
+    lessons, each with the IAP action it became (or may become)."""
+
     template_name = "iap/ssa_detail.html"
+
+    @cached_property
+    def ssa(self):
+        return get_object_or_404(selectors.ssa_page_of(partner=self.partner), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        plan = self.ssa.partner.action_plan
+        return super().get_context_data(
+            plan=plan, plan_closed=lessons.plan_closed_reason(plan), **kwargs
+        )
 
 
 class SsaFormView(VersionedFormViewMixin, SsaMixin, FormView):
+    """The Small Scale Action with its indicators, saved together (a stale save is refused,
+    the person's rows kept)."""
+
     permission_required = "iap.edit_ssa"
     form_class = SsaForm
-    template_name = "iap/form.html"
+    template_name = "iap/ssa_form.html"
     heading = _("Small Scale Action")
+
+    @cached_property
+    def indicators(self):
+        """The indicators' rows; unbound (left as they are) when a POST sends none."""
+        sent = self.request.method == "POST" and "indicators-TOTAL_FORMS" in self.request.POST
+        return ssa_indicator_formset(self.request.POST if sent else None, ssa=self.ssa)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.ssa, "partner": self.partner}
 
+    def get_context_data(self, **kwargs):
+        conflict = kwargs.get("conflict_current")
+        if conflict is not None:
+            kwargs["conflict_current"] = [*conflict, (gettext("Indicators"), self.saved_rows)]
+        return super().get_context_data(indicators=self.indicators, **kwargs)
+
+    def render_conflict(self, form, current):
+        self.saved_rows = "\n".join(
+            gettext("%(indicator)s: target %(target)s, result %(result)s")
+            % {"indicator": i.name, "target": i.target or "?", "result": i.result or "?"}
+            for i in current.indicators.all()
+        )
+        return super().render_conflict(form, current)
+
     def form_valid(self, form):
+        indicators = self.indicators
+        if indicators.is_bound and not indicators.is_valid():
+            return self.form_invalid(form)
         conflict = self.save_or_conflict(
             form,
             lambda: services.ssa_save(
@@ -370,6 +415,7 @@ class SsaFormView(VersionedFormViewMixin, SsaMixin, FormView):
                 ssa=self.ssa,
                 data=form.data_fields(),
                 version=form.cleaned_data.get("version"),
+                indicators=indicators.rows() if indicators.is_bound else None,
             ),
         )
         if conflict:

@@ -1,10 +1,12 @@
-"""The CITIES4CSR demo articles: the network's own report on November 2020 – February 2021,
-and a draft about the first Small Scale Actions waiting for the coordinator to publish it."""
+"""The CITIES4CSR demo articles: the network's own report on November 2020 – February 2021
+(with its Italian and French translations, the French one out of date), and a draft about
+the first Small Scale Actions waiting for the coordinator to publish it."""
 
 import datetime as dt
 
 from django.urls import reverse
 
+from . import demo_translations
 from .enums import ArticleStatus
 from .models import Article, Tag
 
@@ -85,6 +87,7 @@ def load(*, context, stdout=None):
     article.tags.set(tags)
     article.related_meetings.set([meetings[n] for n in (3, 4, 5) if n in meetings])
     article.related_cities.set(list(context["partners"].values()))
+    demo_translations.load(article=article, translator=author, meeting_urls=meeting_urls)
     context["articles"] = [article, load_draft(context, tags)]
 
 

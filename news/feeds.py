@@ -13,11 +13,28 @@ from . import selectors
 FEED_LENGTH = 30
 
 
+class TranslatedAtom1Feed(Atom1Feed):
+    """Atom entries that say their language and link to their translations (RFC 4287:
+    `xml:lang` on the entry, a `link rel="alternate"` with `hreflang` for each)."""
+
+    def item_attributes(self, item):
+        return {**super().item_attributes(item), "xml:lang": item["language"]}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for language in item["translations"]:
+            # The address of a translation is the article's followed by its language.
+            link = {"rel": "alternate", "hreflang": language, "href": f"{item['link']}{language}/"}
+            handler.addQuickElement("link", "", link)
+
+
 class LatestArticlesFeed(Feed):
-    """The newest published articles, of one network or of all: public on purpose."""
+    """The newest published articles, of one network or of all: public on purpose.
+
+    Each entry is the original; the Atom feed names its translations."""
 
     public = True
-    feed_type = Atom1Feed
+    feed_type = TranslatedAtom1Feed
 
     def __call__(self, request, *args, **kwargs):
         """The same for every reader: kept until something published changes."""
@@ -49,7 +66,15 @@ class LatestArticlesFeed(Feed):
         return reverse("news:network_list", kwargs={"network_slug": network.slug})
 
     def items(self, network):
-        return selectors.published_articles(network=network)[:FEED_LENGTH]
+        return selectors.published_articles(network=network, with_translations=True)[
+            :FEED_LENGTH
+        ]
+
+    def item_extra_kwargs(self, article):
+        return {
+            "language": article.language,
+            "translations": [t.language for t in article.translations.all()],
+        }
 
     def item_title(self, article):
         return article.title

@@ -20,6 +20,10 @@ from .enums import ArticleStatus
 WORDS_PER_MINUTE = 200
 
 
+def read_minutes(text: str) -> int:
+    return max(1, math.ceil(word_count(text) / WORDS_PER_MINUTE))
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -121,15 +125,24 @@ class Article(Versioned):
             "news:article", kwargs={"network_slug": self.network.slug, "slug": self.slug}
         )
 
+    def url_in(self, language: str) -> str:
+        """The public address of the article in `language`: the original or a translation."""
+        return reverse(
+            "news:article_in",
+            kwargs={"network_slug": self.network.slug, "slug": self.slug, "language": language},
+        )
+
     @property
     def read_minutes(self) -> int:
-        words = word_count(self.body)
-        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+        return read_minutes(self.body)
 
 
 class ArticleTranslation(models.Model):
     """The article in another language. It is out of date when the original's text changed
     after the translation was last saved (`source_edited_at` < the article's `edited_at`)."""
+
+    #: Translations of published articles show on the public pages too.
+    public_page_cache = True
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="translations"
@@ -167,6 +180,9 @@ class ArticleTranslation(models.Model):
 
     def __str__(self):
         return f"{self.article} ({self.language})"
+
+    def get_absolute_url(self):
+        return self.article.url_in(self.language)
 
     @property
     def is_stale(self) -> bool:

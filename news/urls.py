@@ -5,7 +5,7 @@ Included at the site root, so that one `news` namespace holds both.
 
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, translation_views, views
 
 app_name = "news"
 
@@ -27,6 +27,11 @@ urlpatterns = [
     path(
         "news/<slug:network_slug>/<slug:slug>/cover", views.ArticleCoverView.as_view(), name="cover"
     ),
+    path(
+        "news/<slug:network_slug>/<slug:slug>/<slug:language>/",
+        views.ArticleDetailView.as_view(),
+        name="article_in",
+    ),
     path("n/<slug:network_slug>/news/", views.ManageArticlesView.as_view(), name="manage"),
     path("n/<slug:network_slug>/news/new/", views.ArticleCreateView.as_view(), name="create"),
     path(
@@ -41,5 +46,20 @@ urlpatterns = [
         "n/<slug:network_slug>/news/<int:pk>/publish/",
         views.ArticlePublishView.as_view(),
         name="publish",
+    ),
+    path(
+        "n/<slug:network_slug>/news/<int:pk>/translations/new/",
+        translation_views.TranslationCreateView.as_view(),
+        name="translation_create",
+    ),
+    path(
+        "n/<slug:network_slug>/news/<int:pk>/translations/<slug:language>/",
+        translation_views.TranslationUpdateView.as_view(),
+        name="translation_edit",
+    ),
+    path(
+        "n/<slug:network_slug>/news/<int:pk>/translations/<slug:language>/remove/",
+        translation_views.TranslationDeleteView.as_view(),
+        name="translation_remove",
     ),
 ]

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -70,7 +71,11 @@ class TagArticleListView(NetworkArticleListView):
 
 
 class ArticleDetailView(PublicPageCacheMixin, DetailView):
-    """A published article; editors read drafts on the preview page."""
+    """A published article; editors read drafts on the preview page.
+
+    At its own address the reader gets the translation into their language if there is
+    one, else the original; at `<address>/<language>/` the text in that language (404 if
+    the article has none)."""
 
     public = True
     template_name = "news/article_detail.html"
@@ -79,6 +84,18 @@ class ArticleDetailView(PublicPageCacheMixin, DetailView):
     def get_object(self, queryset=None):
         network = selectors.public_network(slug=self.kwargs["network_slug"])
         return selectors.public_article(network=network, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        article, language = self.object, self.kwargs.get("language")
+        if language is None:
+            text = selectors.article_text_for_reader(article, get_language())
+        else:
+            text = selectors.article_text_in(article, language)
+            if text is None:
+                raise Http404
+        return super().get_context_data(
+            text=text, texts=selectors.article_texts(article), **kwargs
+        )
 
 
 class ArticleCoverView(View):
@@ -213,6 +230,9 @@ class ArticlePreviewView(NetworkPermissionMixin, OneArticleMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             article=self.article,
+            text=selectors.original_text(self.article),
+            texts=selectors.article_texts(self.article),
+            stale_translations=[t for t in self.article.translations.all() if t.is_stale],
             preview=True,
             is_published=selectors.is_published(article=self.article),
             actions=PublishAction,

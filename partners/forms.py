@@ -231,8 +231,11 @@ class CityGroupForm(forms.ModelForm):
 class NetworkPhaseForm(forms.ModelForm):
     class Meta:
         model = Network
-        fields = ["theme", "current_phase"]
-        widgets = {"theme": forms.Textarea(attrs={"rows": 2})}
+        fields = ["theme", "current_phase", "peer_review_days"]
+        widgets = {
+            "theme": forms.Textarea(attrs={"rows": 2}),
+            "peer_review_days": forms.NumberInput(attrs={"min": 1, "max": 60}),
+        }
 
 
 class WorkplanStageForm(DatesInOrderMixin, forms.ModelForm):

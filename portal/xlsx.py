@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -41,11 +42,19 @@ class Sheet:
     rows: Iterable[Sequence]
 
 
+def yes_no(value: bool) -> str:
+    """A tick in words, in the person's language: never `True` or `False`."""
+    return gettext("Yes") if value else gettext("No")
+
+
 def cell_value(value):
     """What a cell holds: numbers and dates as they are (a moment in the portal's time
-    zone, which a spreadsheet does not keep), anything else as safe text."""
+    zone, which a spreadsheet does not keep), a tick as yes or no, anything else as safe
+    text."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return yes_no(value)
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.make_naive(value)
     if isinstance(value, int | float | Decimal | dt.date) and not isinstance(value, bool):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from iap.enums import RoadmapState
-from iap.models import Roadmap, RoadmapTransition
+from iap.models import ActionPlan, Roadmap, RoadmapTransition
 from iap.selectors import cities_whose_plans_are_visible_to
 from meetings.actions import actions_visible_to, days_overdue
 from meetings.enums import CallKind, MeetingFormat, MeetingStatus
@@ -25,7 +25,7 @@ from news.selectors import articles_visible_to
 from partners.enums import ObligationKind, ObligationState, Role
 from partners.models import Membership, Network, Partner
 from partners.roles import city_ids_in, memberships_of
-from reviews.enums import Side, ThreadState
+from reviews.enums import ReviewState, Side, ThreadState
 from reviews.models import Message, Thread
 
 from .enums import ReminderStage
@@ -69,6 +69,8 @@ class NextAction:
     words: str
     url: str
     standing: Standing | None = None
+    #: When it is due, for what serves no obligation (comments asked by a paired city).
+    due_on: dt.date | None = None
 
     @property
     def is_late(self):
@@ -241,9 +243,19 @@ def next_action(standing: Standing) -> NextAction:
     return NextAction(words=words, url=standing.url, standing=standing)
 
 
-def changes_requested(*, partner, comments: int) -> NextAction:
-    url = reverse("iap:roadmap", args=[partner.network.slug, partner.slug]) + "#feedback-heading"
-    if comments:
+def changes_requested(*, partner, comments: int, on_plan: bool = False) -> NextAction:
+    """The city's roadmap (or plan) sent back: how many comments it still has to address."""
+    name = "iap:plan" if on_plan else "iap:roadmap"
+    url = reverse(name, args=[partner.network.slug, partner.slug]) + "#feedback-heading"
+    if on_plan and comments:
+        words = ngettext(
+            "Changes requested on your Integrated Action Plan: %(count)d comment to address",
+            "Changes requested on your Integrated Action Plan: %(count)d comments to address",
+            comments,
+        ) % {"count": comments}
+    elif on_plan:
+        words = _("Changes requested on your Integrated Action Plan: read the reviewer's note")
+    elif comments:
         words = ngettext(
             "Changes requested on your roadmap: %(count)d comment to address",
             "Changes requested on your roadmap: %(count)d comments to address",
@@ -254,12 +266,46 @@ def changes_requested(*, partner, comments: int) -> NextAction:
     return NextAction(words=words, url=url)
 
 
+def comments_to_answer(*, partner, comments: int, on_plan: bool = False) -> NextAction:
+    """Comments of the reviewers or the paired cities on a roadmap or plan that is not sent
+    back (in review, or with the paired cities), which the city has not answered yet."""
+    name = "iap:plan" if on_plan else "iap:roadmap"
+    url = reverse(name, args=[partner.network.slug, partner.slug]) + "#feedback-heading"
+    if on_plan:
+        words = ngettext(
+            "Your Integrated Action Plan has %(count)d comment to answer",
+            "Your Integrated Action Plan has %(count)d comments to answer",
+            comments,
+        )
+    else:
+        words = ngettext(
+            "Your roadmap has %(count)d comment to answer",
+            "Your roadmap has %(count)d comments to answer",
+            comments,
+        )
+    return NextAction(words=words % {"count": comments}, url=url)
+
+
+def document_actions(partner) -> list[NextAction]:
+    """What the city's roadmap and plan ask of it, read by `_with_feedback`."""
+    found = []
+    for state, comments, on_plan in (
+        (partner.roadmap_state, partner.comments_to_address, False),
+        (partner.plan_state, partner.plan_comments_to_address, True),
+    ):
+        if state == RoadmapState.CHANGES_REQUESTED:
+            found.append(changes_requested(partner=partner, comments=comments, on_plan=on_plan))
+        elif comments:
+            found.append(comments_to_answer(partner=partner, comments=comments, on_plan=on_plan))
+    return found
+
+
 def _by_urgency(today):
     """Late first, then by date; what has no date (a roadmap sent back) is due today."""
 
     def key(action: NextAction):
         standing = action.standing
-        due_on = standing.due_on if standing and standing.due_on else today
+        due_on = standing.due_on if standing and standing.due_on else action.due_on or today
         return (not action.is_late, due_on, standing.obligation.pk if standing else 0)
 
     return key
@@ -269,14 +315,57 @@ def _json(what, **fields):
     return ArraySubquery(what.values(json=JSONObject(**fields)))
 
 
+def _asked_to_comment(model):
+    """The documents (`model`: roadmaps or plans) of the cities paired with the outer city
+    that wait for its comments, the first to close first, as JSON."""
+    paired = Partner.objects.filter(groups__cities=OuterRef(OuterRef("pk"))).exclude(
+        pk=OuterRef(OuterRef("pk"))
+    )
+    documents = model.objects.filter(
+        state=ReviewState.PEER_REVIEW, partner__in=paired.values("pk")
+    ).order_by("peer_review_until", "partner__city", "pk")
+    return _json(documents, city="partner__city", slug="partner__slug", until="peer_review_until")
+
+
+def asked_to_comment(partner) -> list[NextAction]:
+    """What the paired cities ask of the city read by `_with_feedback`: their roadmaps and
+    plans it may comment on, until when."""
+    found = []
+    for name, rows, words in (
+        ("iap:roadmap", partner.asked_roadmaps,
+         _("Asked to comment: %(city)s's IAP roadmap, until %(date)s")),
+        ("iap:plan", partner.asked_plans,
+         _("Asked to comment: %(city)s's Integrated Action Plan, until %(date)s")),
+    ):  # fmt: skip
+        for row in rows:
+            until = dt.date.fromisoformat(row["until"])
+            found.append(
+                NextAction(
+                    words=words % {"city": row["city"], "date": _date(until)},
+                    url=reverse(name, args=[partner.network.slug, row["slug"]]),
+                    due_on=until,
+                )
+            )
+    return found
+
+
 def _with_feedback(cities):
-    """The cities with their roadmap's state, its open threads (comments still to
-    address), and the latest comments of others and review decisions with a comment."""
+    """The cities with their roadmap's and plan's states, their open threads (comments
+    still to address), the latest comments of others and review decisions with a
+    comment, and the documents of paired cities that wait for their comments."""
     last_submission = RoadmapTransition.objects.filter(
         roadmap__partner=OuterRef("pk"), to_state=RoadmapState.SUBMITTED
     ).order_by("-at", "-pk")
     since_submission = (
         Thread.objects.filter(roadmap__partner=OuterRef("pk"), state=ThreadState.OPEN)
+        .exclude(side=Side.CITY)
+        .order_by()
+        .values("partner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    open_on_plan = (
+        Thread.objects.filter(plan__partner=OuterRef("pk"), state=ThreadState.OPEN)
         .exclude(side=Side.CITY)
         .order_by()
         .values("partner")
@@ -303,11 +392,15 @@ def _with_feedback(cities):
         cities.select_related("network")
         .annotate(
             roadmap_state=F("roadmap__state"),
+            plan_state=F("action_plan__state"),
             last_submitted_at=Subquery(last_submission.values("at")[:1]),
         )
         .annotate(
             comments_to_address=Coalesce(
                 Subquery(since_submission, output_field=IntegerField()), 0
+            ),
+            plan_comments_to_address=Coalesce(
+                Subquery(open_on_plan, output_field=IntegerField()), 0
             ),
             roadmap_comments=_json(
                 comments,
@@ -333,6 +426,8 @@ def _with_feedback(cities):
                 thread="thread_id",
                 **person,
             ),
+            asked_roadmaps=_asked_to_comment(Roadmap),
+            asked_plans=_asked_to_comment(ActionPlan),
         )
         .order_by("city")
     )
@@ -389,8 +484,8 @@ def city_homes(*, network, grid: Matrix, city_ids) -> list[CityHome]:
             for standing in grid.of_city(partner)
             if standing.state != ObligationState.DONE
         ]
-        if partner.roadmap_state == RoadmapState.CHANGES_REQUESTED:
-            actions.append(changes_requested(partner=partner, comments=partner.comments_to_address))
+        actions += document_actions(partner)
+        actions += asked_to_comment(partner)
         actions.sort(key=_by_urgency(grid.today))
         homes.append(CityHome(partner=partner, actions=actions, feedback=feedback_of(partner)))
     return homes

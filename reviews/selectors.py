@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from partners.models import Partner
-from partners.roles import city_ids_in
+from partners.roles import city_ids_in, memberships_of
 
 from .enums import Side, ThreadState
 from .models import Thread
@@ -20,13 +20,25 @@ def peers_of(partner: Partner) -> QuerySet[Partner]:
     )
 
 
+#: Where `peer_city_ids_of` keeps what it read, on the user object (one request).
+_PEERS_ATTR = "_c4csr_peer_city_ids"
+
+
 def peer_city_ids_of(user, partner: Partner) -> set[int]:
-    """The person's own cities that are paired with `partner` (one query, or none for a
-    person in no city team of the network)."""
+    """The person's own cities that are paired with `partner` (one query per city and
+    request, kept on the user object as partners.roles keeps the memberships, so that a
+    page asking it of every thread reads it once; none for a person in no city team)."""
     own = city_ids_in(user, partner.network_id)
     if not own:
         return set()
-    return set(peers_of(partner).filter(pk__in=own).values_list("pk", flat=True))
+    held = memberships_of(user)
+    read_with, found = getattr(user, _PEERS_ATTR, (None, None))
+    if read_with is not held:  # first time, or the memberships were read again since
+        found = {}
+        setattr(user, _PEERS_ATTR, (held, found))
+    if partner.pk not in found:
+        found[partner.pk] = set(peers_of(partner).filter(pk__in=own).values_list("pk", flat=True))
+    return set(found[partner.pk])
 
 
 def threads_visible(*, user, document) -> QuerySet[Thread]:

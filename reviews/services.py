@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.enums import Role
 from partners.models import User
@@ -186,11 +187,15 @@ def end_peer_review(*, user: User | None, document: Reviewed) -> Reviewed:
     _tell(
         _reviewers(document),
         document=document,
-        title=_(
+        title=ngettext(
+            "%(city)s's %(document)s is ready for review, with %(n)d comment from the "
+            "paired cities",
             "%(city)s's %(document)s is ready for review, with %(n)d comments from the "
-            "paired cities"
+            "paired cities",
+            comments,
         )
         % {"city": document.partner.city, "document": _label(document), "n": comments},
+        exclude=user,
     )
     return document
 
@@ -210,17 +215,20 @@ def end_peer_reviews_due(*, today: dt.date | None = None, models_=None) -> int:
     return count
 
 
-def _begin_review(document: Reviewed, *, user: User) -> None:
+def _begin_review(document: Reviewed, *, user: User, tell: bool = True) -> bool:
     """The review starts by itself with the reviewer's first comment, score or decision.
-    `document` is locked by the caller."""
+    `document` is locked by the caller. Whether it started now; `tell=False` when the
+    caller's own notice (the comment, the decision) tells the city, so it hears once."""
     if document.state != ReviewState.SUBMITTED:
-        return
+        return False
     _move(document, user=user, to_state=ReviewState.IN_REVIEW)
-    _tell(
-        city_team(partner=document.partner),
-        document=document,
-        title=_("The review of your %(document)s has started") % {"document": _label(document)},
-    )
+    if tell:
+        _tell(
+            city_team(partner=document.partner),
+            document=document,
+            title=_("The review of your %(document)s has started") % {"document": _label(document)},
+        )
+    return True
 
 
 def begin_review(*, user: User, document: Reviewed) -> Reviewed:
@@ -240,7 +248,7 @@ def request_changes(*, user: User, document: Reviewed, comment: str) -> Reviewed
     _check(user, "decide", document)
     if not comment.strip():
         raise ValidationError(_("Say what should change."))
-    _begin_review(document, user=user)
+    _begin_review(document, user=user, tell=False)
     _move(document, user=user, to_state=ReviewState.CHANGES_REQUESTED, comment=comment)
     _thread_create(user=user, document=document, body=comment, side=Side.REVIEWER,
                    is_change_request=True)  # fmt: skip
@@ -257,7 +265,7 @@ def request_changes(*, user: User, document: Reviewed, comment: str) -> Reviewed
 def approve(*, user: User, document: Reviewed, comment: str = "") -> Reviewed:
     document = _locked(document)
     _check(user, "decide", document)
-    _begin_review(document, user=user)
+    _begin_review(document, user=user, tell=False)
     _move(document, user=user, to_state=ReviewState.APPROVED, comment=comment)
     _tell(
         [
@@ -358,18 +366,25 @@ def thread_open(
     side = side_of(user, document)
     if side is None:
         raise PermissionDenied(_("You may not do this now."))
-    if side == Side.REVIEWER:
-        _begin_review(document, user=user)
+    started = side == Side.REVIEWER and _begin_review(document, user=user, tell=False)
     thread = _thread_create(user=user, document=document, body=body, side=side, anchor=anchor)
     _tell(
         _other_side(thread, document, side),
         document=document,
-        title=_("New comment on the %(document)s of %(city)s")
+        title=_review_started_with_a_comment(document)
+        if started
+        else _("New comment on the %(document)s of %(city)s")
         % {"document": _label(document), "city": document.partner.city},
         body=body,
         exclude=user,
     )
     return thread
+
+
+def _review_started_with_a_comment(document: Reviewed) -> str:
+    return _("The review of your %(document)s has started with a comment") % {
+        "document": _label(document)
+    }
 
 
 def _locked_thread(thread: Thread) -> tuple[Thread, Reviewed]:
@@ -395,13 +410,18 @@ def thread_reply(*, user: User, thread: Thread, body: str) -> Message:
         side = Side.PEER  # a paired city answering on its thread after the peer review
     if side is None:
         raise PermissionDenied(_("You may not do this now."))
-    if side == Side.REVIEWER:
-        _begin_review(_locked(document), user=user)
+    started = side == Side.REVIEWER and _begin_review(_locked(document), user=user, tell=False)
     message = Message.objects.create(thread=thread, author=user, side=side, body=body)
+    if side != Side.CITY and thread.state == ThreadState.ANSWERED:
+        # The city said it had answered; the other side's reply says it is not done yet.
+        thread.state, thread.answered_at = ThreadState.OPEN, None
+        thread.save(update_fields=["state", "answered_at"])
     _tell(
         _other_side(thread, document, side),
         document=document,
-        title=_("New reply on the %(document)s of %(city)s")
+        title=_review_started_with_a_comment(document)
+        if started
+        else _("New reply on the %(document)s of %(city)s")
         % {"document": _label(document), "city": document.partner.city},
         body=body,
         exclude=user,

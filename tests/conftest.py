@@ -19,15 +19,37 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DESELECTED = pytest.StashKey[list]()
 UNREQUESTED = pytest.StashKey[list]()
+WORKER_REPORTS = pytest.StashKey[list]()
+#: The key of the URL guard's report in what a pytest-xdist worker sends its controller.
+URL_REPORT = "url_coverage"
+
+
+def worker_id(config):
+    """`gw0`, `gw1`… in a pytest-xdist worker; None in its controller or a run of one process."""
+    return getattr(config, "workerinput", {}).get("workerid")
+
+
+def is_parallel_controller(config):
+    return config.pluginmanager.has_plugin("dsession")
 
 
 def pytest_configure(config):
-    """A fast password hasher: the tests create hundreds of people with passwords."""
+    """A fast password hasher: the tests create hundreds of people with passwords.
+
+    Cache keys go under a prefix of this process's own, so that the workers of a parallel
+    run, other runs and a development site sharing the Redis never read each other's keys.
+    """
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    prefix = f"test-{worker_id(config) or 'main'}-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": prefix},
+    }
     url_coverage.RUN.start()
     config.stash[DESELECTED] = []
+    config.stash[WORKER_REPORTS] = []
 
 
 def pytest_deselected(items):
@@ -37,24 +59,53 @@ def pytest_deselected(items):
         config.stash[DESELECTED] += [{mark.name for mark in item.iter_markers()} for item in items]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """In the controller of a parallel run, keep the URL report of each worker that finished
+    (None for one that went down)."""
+    report = None if error else getattr(node, "workeroutput", {}).get(URL_REPORT)
+    node.config.stash[WORKER_REPORTS].append(report)
+
+
 def pytest_sessionfinish(session, exitstatus):
-    """After a run of the whole suite, fail when a page of ours was never requested."""
+    """After a run of the whole suite, fail when a page of ours was never requested.
+
+    A worker of a parallel run only hands what it saw to the controller, which checks the
+    sum of all the workers once.
+    """
     config = session.config
+    stopped = bool(session.shouldstop or session.shouldfail)
+    if worker_id(config):
+        config.workeroutput[URL_REPORT] = url_coverage.report(
+            requested=url_coverage.RUN.requested,
+            deselected=config.stash[DESELECTED],
+            stopped=stopped,
+        )
+        return
+    if is_parallel_controller(config):
+        requested, deselected, workers_stopped = url_coverage.combined(config.stash[WORKER_REPORTS])
+        stopped = stopped or workers_stopped
+    else:
+        requested, deselected = url_coverage.RUN.requested, config.stash[DESELECTED]
     whole = url_coverage.whole_suite(
         args=[str(config.invocation_params.dir / arg) for arg in config.args],
         testpaths=[str(config.rootpath / path) for path in config.getini("testpaths")],
         keyword=config.option.keyword,
-        deselected=config.stash.get(DESELECTED, []),
-        stopped=bool(session.shouldstop or session.shouldfail),
+        deselected=deselected,
+        stopped=stopped,
         collect_only=config.option.collectonly,
     )
     ran = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
-    config.stash[UNREQUESTED] = url_coverage.RUN.missing() if whole and ran else []
+    config.stash[UNREQUESTED] = url_coverage.unrequested(requested) if whole and ran else []
     if config.stash[UNREQUESTED]:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, config):
+    if None in config.stash.get(WORKER_REPORTS, []):
+        terminalreporter.write_line(
+            "The URL guard did not run: a worker went down before it said which pages it requested."
+        )
     unrequested = config.stash.get(UNREQUESTED, [])
     if unrequested:
         terminalreporter.write_sep("=", "URL patterns no test requested", red=True)
@@ -198,7 +249,8 @@ def throttle_counters_of_this_test(settings):
 @pytest.fixture(scope="session", autouse=True)
 def media_of_this_run(tmp_path_factory):
     """Uploaded and generated files (the demo's library, thumbnails) go to a folder of the
-    run's own, never into the project's media folder; a module or test may narrow it."""
+    run's own, never into the project's media folder; a module or test may narrow it. Each
+    worker of a parallel run has its own, under its own `tmp_path_factory` base folder."""
     from django.test import override_settings
 
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):

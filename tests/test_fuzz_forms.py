@@ -27,15 +27,18 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from iap.forms import CommentForm, PlanStatusForm, SectionCommentForm, TransitionForm
 from iap.models import SmallScaleAction, SsaFile
+from iap.rubric import rubric_for_new_network
 from meetings.booking_forms import CheckupRoundForm, SlotForm
 from meetings.enums import AgendaKind
 from meetings.forms import CallNotesForm
 from meetings.models import Action, AgendaItem, Decision, Document, FollowUp
 from news.forms import PublishForm
+from news.models import ArticleTranslation
 from partners import services as partner_services
 from partners.models import Membership
+from reviews import services as engine
+from reviews.forms import CommentForm, TransitionForm
 from tests.fuzz import (
     FAMILIES,
     TEXT,
@@ -92,8 +95,14 @@ ROADMAP = (("iap:roadmap", ("net", "city")), ("iap:roadmap_export", ("net", "cit
            ("iap:roadmap_export", ("net", "city", "pdf")))  # fmt: skip
 PLAN = (("iap:plan", ("net", "city")), ("iap:plan_export", ("net", "city", "csv")),
         ("iap:plan_export", ("net", "city", "pdf")))  # fmt: skip
+#: Where the rubric and a plan's scores show.
+RUBRIC = (("iap:rubric", ("net",)),)
+SCORED = (("iap:plan", ("net", "submitted_city")), ("iap:plan_export", ("net", "city", "pdf")))
 FEEDS = (("news:list", ()), ("news:feed", ()), ("news:rss", ()), ("news:network_feed", ("net",)),
          ("news:network_rss", ("net",)), ("news:manage", ("net",)))  # fmt: skip
+#: Where an article's Italian translation shows: its public page, the editors' list, the feed.
+TRANSLATED = (("news:article_in", ("net", "article_slug", "it_translation")),
+              ("news:manage", ("net",)), ("news:network_feed", ("net",)))  # fmt: skip
 MEETINGS = (("meetings:meeting_list", ("net",)), ("meetings:meeting_detail", ("net", "number")),
             ("meetings:meeting_ics", ("net", "number")),
             ("partners:network_home", ("net",)))  # fmt: skip
@@ -103,6 +112,8 @@ CALL = (("meetings:call_detail", ("net", "call")), ("meetings:call_ics", ("net",
         ("meetings:meeting_list", ("net",)), ("partners:network_home", ("net",)))  # fmt: skip
 ULG = (("partners:ulg", ("net", "city")), ("partners:partner_detail", ("net", "city")))
 CITY = ("net", "city")
+#: Where an SSA's results and lessons show: its page and the plan's PDF.
+SSA = (("iap:ssa_detail", ("net", "city", "ssa")), ("iap:plan_export", ("net", "city", "pdf")))
 OBLIGATIONS = (("progress:obligations", ("net",)), ("progress:matrix", ("net",)),
                ("progress:home", ("net",)), ("progress:city", ("net", "city")),
                ("partners:network_home", ("net",)))  # fmt: skip
@@ -144,6 +155,14 @@ FORMS = [
         sends={"action": "publish"},
         shown_on=FEEDS,
     ),  # fmt: skip
+    Form("news:translation_create", "coordinator", ("net", "article"), shown_on=TRANSLATED),
+    Form(
+        "news:translation_edit",
+        "coordinator",
+        ("net", "article", "it_translation"),
+        shown_on=TRANSLATED,
+    ),
+    Form("news:translation_remove", "coordinator", ("net", "article", "it_translation"), posts=()),
     # Meetings and calls
     Form("meetings:meeting_create", "coordinator", shown_on=MEETINGS[:1]),
     Form("meetings:meeting_edit", "coordinator", ("net", "number"), shown_on=MEETINGS),
@@ -254,20 +273,68 @@ FORMS = [
         sends={"action": "submit"},
         shown_on=ROADMAP,
     ),  # fmt: skip
-    Form("iap:roadmap_comment", "city_member_a", CITY, posts=CommentForm, shown_on=ROADMAP),
+    Form(
+        "iap:roadmap_thread_open",
+        "lead_expert",
+        CITY,
+        posts=CommentForm,
+        sends={"part": "step_part"},
+        shown_on=ROADMAP,
+    ),
+    Form(
+        "iap:roadmap_thread",
+        "city_member_a",
+        (*CITY, "roadmap_thread", "reply"),
+        posts=CommentForm,
+        shown_on=ROADMAP,
+    ),
+    Form("iap:roadmap_thread", "city_member_a", (*CITY, "roadmap_thread", "answered"), posts=()),
+    Form("iap:roadmap_thread", "lead_expert", (*CITY, "roadmap_thread", "resolve"), posts=()),
     Form("iap:step_create", "city_member_a", CITY, shown_on=ROADMAP),
     Form("iap:step_edit", "city_member_a", ("net", "city", "step"), shown_on=ROADMAP),
     Form("iap:step_delete", "city_member_a", ("net", "city", "step"), posts=()),
+    Form(
+        "iap:step_move",
+        "city_member_a",
+        ("net", "city", "step"),
+        posts=("direction",),
+        shown_on=ROADMAP,
+    ),  # fmt: skip
     Form("iap:section_edit", "city_member_a", ("net", "city", "context"), shown_on=PLAN),
     Form(
-        "iap:section_comment",
-        "lead_expert",
-        ("net", "city", "context"),
-        posts=SectionCommentForm,
+        "iap:plan_transition",
+        "city_coordinator_a",
+        CITY,
+        posts=TransitionForm,
+        sends={"action": "submit"},
         shown_on=PLAN,
-    ),  # fmt: skip
-    Form("iap:plan_status", "city_member_a", CITY, posts=PlanStatusForm, shown_on=PLAN),
+    ),
+    Form(
+        "iap:plan_thread_open",
+        "lead_expert",
+        CITY,
+        posts=CommentForm,
+        sends={"part": "section-context"},
+        shown_on=PLAN,
+    ),
+    Form(
+        "iap:plan_thread",
+        "city_member_a",
+        (*CITY, "plan_thread", "reply"),
+        posts=CommentForm,
+        shown_on=PLAN,
+    ),
+    Form("iap:plan_thread", "city_member_a", (*CITY, "plan_thread", "answered"), posts=()),
+    Form("iap:plan_thread", "lead_expert", (*CITY, "plan_thread", "resolve"), posts=()),
     Form("iap:action_create", "city_member_a", CITY, shown_on=PLAN),
+    Form("iap:rubric_create", "coordinator", shown_on=RUBRIC),
+    Form("iap:rubric_edit", "lead_expert", ("net", "criterion"), shown_on=RUBRIC),
+    Form(
+        "iap:rubric_move", "coordinator", ("net", "criterion"), posts=("direction",),
+        shown_on=RUBRIC,
+    ),  # fmt: skip
+    Form("iap:rubric_remove", "coordinator", ("net", "criterion"), posts=()),
+    Form("iap:plan_score", "lead_expert", ("net", "submitted_city"), shown_on=SCORED),
     Form("iap:action_edit", "city_member_a", ("net", "city", "action"), shown_on=PLAN),
     Form("iap:ssa_create", "city_member_a", CITY, shown_on=(("iap:ssa_list", CITY),)),
     Form(
@@ -282,6 +349,15 @@ FORMS = [
         "city_member_a",
         ("net", "city", "ssa"),
         shown_on=(("iap:ssa_detail", ("net", "city", "ssa")),),
+    ),  # fmt: skip
+    Form("iap:lesson_create", "city_member_a", ("net", "city", "ssa"), shown_on=SSA),
+    Form("iap:lesson_edit", "city_member_a", ("net", "city", "ssa", "lesson"), shown_on=SSA),
+    Form("iap:lesson_remove", "city_member_a", ("net", "city", "ssa", "lesson"), posts=()),
+    Form(
+        "iap:lesson_to_action",
+        "city_member_a",
+        ("net", "city", "ssa", "lesson"),
+        shown_on=(*SSA, *PLAN),
     ),  # fmt: skip
 ]
 
@@ -319,13 +395,57 @@ def _ssa(request):
     city = request.getfixturevalue("city_a")
     request.getfixturevalue("roadmap_a")
     action = _plan_action(request)
-    return SmallScaleAction.objects.create(partner=city, title="Tree planting", action_id=action).pk
+    ssa = SmallScaleAction.objects.create(partner=city, title="Tree planting", action_id=action)
+    ssa.indicators.create(name="Trees planted", target="100")
+    return ssa.pk
+
+
+def _lesson(request):
+    """A lesson of the SSA the same URL names (made just before: the latest)."""
+    ssa = SmallScaleAction.objects.latest("pk")
+    return ssa.lesson_items.create(text="Ask the companies directly. They come.").pk
 
 
 def _plan_action(request):
     plan = request.getfixturevalue("city_a").action_plan
     action = plan.actions.filter(title="Local CSR pact").first()
     return (action or plan.actions.create(title="Local CSR pact")).pk
+
+
+def _criterion(request):
+    network = request.getfixturevalue("net")
+    rubric_for_new_network(network=network)
+    return network.rubric.order_by("position").first().pk
+
+
+def _submitted_city(request):
+    """City A, its IAP submitted (version 1) against the network's rubric."""
+    _criterion(request)
+    plan = request.getfixturevalue("city_a").action_plan
+    plan.sections.filter(kind="context").update(body="Many small companies.")
+    engine.submit(user=request.getfixturevalue("city_coordinator_a"), document=plan)
+    return plan.partner.slug
+
+
+def _thread(request, document):
+    """A comment of the lead expert on city A's roadmap or plan."""
+    if document == "plan_a":
+        document = request.getfixturevalue("city_a").action_plan
+    else:
+        document = request.getfixturevalue(document)
+    lead_expert = request.getfixturevalue("lead_expert")
+    return engine.thread_open(user=lead_expert, document=document, body="Who takes part?").pk
+
+
+def _italian_translation(request):
+    """The published article's Italian translation, made once: its language."""
+    article = request.getfixturevalue("published_article")
+    ArticleTranslation.objects.get_or_create(
+        article=article,
+        language="it",
+        defaults={"title": "Ciao", "body": "Testo.", "source_edited_at": article.edited_at},
+    )
+    return "it"
 
 
 def _reset_uid(request):
@@ -362,6 +482,8 @@ ARGUMENTS = {
     ),
     "article": lambda request: request.getfixturevalue("published_article").pk,
     "draft": lambda request: request.getfixturevalue("draft_article").pk,
+    "article_slug": lambda request: request.getfixturevalue("published_article").slug,
+    "it_translation": _italian_translation,
     "number": lambda request: request.getfixturevalue("meeting").number,
     "item": _agenda_item,
     "call": lambda request: request.getfixturevalue("checkup_call").pk,
@@ -388,9 +510,15 @@ ARGUMENTS = {
         ).pk
     ),
     "step": lambda request: request.getfixturevalue("roadmap_a").steps.order_by("position")[0].pk,
+    "step_part": lambda request: f"step-{ARGUMENTS['step'](request)}",
+    "roadmap_thread": lambda request: _thread(request, "roadmap_a"),
+    "plan_thread": lambda request: _thread(request, "plan_a"),
+    "criterion": _criterion,
+    "submitted_city": _submitted_city,
     "action": _plan_action,
     "ssa": _ssa,
     "ssa_file": _ssa_file,
+    "lesson": _lesson,
     "document": _document,
 }
 

@@ -8,6 +8,7 @@ back after it. Each page is asked twice at each size and the second answer count
 that what a process reads once in its life (translations, content types) is not counted.
 """
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
@@ -19,7 +20,17 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from iap.models import PlanAction
+from iap.enums import RoadmapState, StepStatus
+from iap.models import (
+    ActionPlan,
+    PlanAction,
+    PlanVersion,
+    Roadmap,
+    RoadmapStep,
+    RoadmapVersion,
+    SmallScaleAction,
+    SsaLesson,
+)
 from meetings import services as meeting_services
 from meetings.models import Call, CheckupRound, Meeting
 from news.selectors import published_articles
@@ -75,14 +86,29 @@ PAGES = [
     "obligations",
     "reminders sent",
     "roadmap",
+    "roadmap, city team",
     "plan",
+    "plan, paired city",
+    "roadmap version",
+    "roadmap versions compared",
+    "IAP version",
+    "IAP versions compared",
+    "IAP rubric",
+    "remove a rubric criterion, confirmation",
+    "score an IAP",
     "SSA list",
+    "SSA page, city team",
+    "turn a lesson into an IAP action",
     "news, editors' list",
     "news, public list",
     "news, public list of the network",
     "article",
     "news feed, Atom",
     "news feed of the network, RSS",
+    "article, Italian translation",
+    "add a translation",
+    "edit a translation",
+    "remove a translation, confirmation",
     "personal calendar feed",
     "front page, anonymous",
     "people",
@@ -91,6 +117,7 @@ PAGES = [
     "invitations",
     "progress matrix, with its charts",
     "city progress, with its chart",
+    "search",
 ]
 
 
@@ -159,6 +186,122 @@ def with_stakeholders(city) -> list[str]:
     return sorted(person.name for person in people)
 
 
+def with_lessons(city) -> tuple[SmallScaleAction, SsaLesson, tuple[str, ...]]:
+    """The city's first Small Scale Action evaluated with two indicators and two lessons,
+    the first of which became the first action of its IAP (open to the city): the SSA, the
+    lesson still to turn into an action, and what the SSA's page shows its team."""
+    from reviews.enums import ReviewState
+
+    ActionPlan.objects.filter(partner=city).update(state=ReviewState.DRAFT)
+    ssa = SmallScaleAction.objects.filter(partner=city).order_by("pk").first()
+    ssa.indicators.all().delete()
+    ssa.indicators.create(name="Companies taking part", target="10", result="12")
+    ssa.indicators.create(name="Employees volunteering", target="60", result="48")
+    action = PlanAction.objects.filter(plan__partner=city).order_by("pk").first()
+    ssa.lesson_items.create(text="Ask through the associations. It works.", action=action)
+    lesson = ssa.lesson_items.create(text="Half a day suits small companies.")
+    shows = ("Employees volunteering", "Became the IAP action", action.title)
+    return ssa, lesson, (*shows, "Turn into an IAP action")
+
+
+def open_to_the_city(city) -> tuple[str, ...]:
+    """The city's roadmap back with the city (changes requested) and its second step three
+    days late: what its page then shows its team, the move buttons and the overdue mark on
+    each row that has them."""
+    Roadmap.objects.filter(partner=city).update(state=RoadmapState.CHANGES_REQUESTED)
+    second = RoadmapStep.objects.filter(roadmap__partner=city).order_by("position", "pk")[1]
+    due = timezone.localdate() - dt.timedelta(days=3)
+    RoadmapStep.objects.filter(pk=second.pk).update(
+        starts_on=due - dt.timedelta(days=30), due_on=due, status=StepStatus.IN_PROGRESS
+    )
+    return (f"Move up {second.title}", f"Move down {second.title}", "Overdue")
+
+
+def submitted_twice(city) -> tuple[str, ...]:
+    """Versions 1 and 2 of the city's roadmap and plan (the generated plans are never
+    submitted), the plan's second with its first action's budget raised: what the plan's
+    compare page then shows."""
+    roadmap, plan = city.roadmap, city.action_plan
+    for number in (1, 2):
+        RoadmapVersion.objects.get_or_create(
+            roadmap=roadmap, number=number, defaults={"steps": roadmap.snapshot()}
+        )
+    first = plan.snapshot()
+    second = {**first, "actions": [{**first["actions"][0], "budget": "99999.00"}]}
+    for number, content in ((1, first), (2, second)):
+        PlanVersion.objects.get_or_create(plan=plan, number=number, defaults={"content": content})
+    return ("Estimated budget (EUR)", "99,999 EUR")
+
+
+#: The comment the city makes on its paired city's plan (`sent_to_the_paired_city`).
+PEER_COMMENT = "Our ULG asks how your companies chose their neighbourhoods."
+
+
+def sent_to_the_paired_city(city) -> Partner:
+    """The network asks paired cities for their comments; the city paired with `city`
+    submits its plan, so that it is with `city` for 7 days, and `city` comments on it."""
+    from iap.models import ActionPlan
+    from partners.enums import GroupKind
+    from reviews import services as engine
+
+    Network.objects.filter(pk=city.network_id).update(peer_review_days=7)
+    pair = CityGroup.objects.filter(cities=city, kind=GroupKind.PAIR).order_by("pk").first()
+    paired = pair.cities.exclude(pk=city.pk).get()
+    author = User.objects.get(memberships__partner=paired, email__startswith="city-")
+    plan = ActionPlan.objects.select_related("partner__network").get(partner=paired)
+    plan.sections.filter(kind="objectives").update(body="Thirty companies sign the pact.")
+    engine.submit(user=author, document=plan)
+    commenter = User.objects.get(email=login("city-01"))
+    engine.thread_open(user=commenter, document=plan, body=PEER_COMMENT)
+    return paired
+
+
+def scored_by_the_lead_expert(city) -> tuple[str, tuple[str, ...]]:
+    """The city's plan waiting for review (with its versions), its latest scored by the
+    lead expert against the first two criteria of the rubric: the heading of the scoring
+    page, and what the plan's page then shows."""
+    from iap import rubric
+    from iap.models import ActionPlan
+    from reviews.enums import ReviewState
+
+    plan = ActionPlan.objects.select_related("partner__network").get(partner=city)
+    ActionPlan.objects.filter(pk=plan.pk).update(state=ReviewState.SUBMITTED)
+    plan.refresh_from_db()
+    latest = plan.versions.order_by("-number").first() or PlanVersion.objects.create(
+        plan=plan, number=1, content=plan.snapshot()
+    )
+    first, second = city.network.rubric.order_by("position", "pk")[:2]
+    rubric.score_save(
+        user=User.objects.get(email=login("lead-expert")),
+        plan=plan,
+        version=latest.number,
+        levels={first.pk: (3, "Joined up."), second.pk: (2, "The ULG, later.")},
+    )
+    heading = f"Score version {latest.number} of {city.city}'s IAP"
+    return heading, ("Review rubric", "Largely met", "The ULG, later.")
+
+
+def translated(article) -> str:
+    """The article in Italian, saved from its current text, and in French, saved before its
+    last edit (out of date): the Italian title."""
+    from news.models import ArticleTranslation
+
+    for language, made_from in (
+        ("it", article.edited_at),
+        ("fr", article.edited_at - dt.timedelta(days=1)),
+    ):
+        ArticleTranslation.objects.update_or_create(
+            article=article,
+            language=language,
+            defaults={
+                "title": f"{article.title} ({language})",
+                "body": article.body,
+                "source_edited_at": made_from,
+            },
+        )
+    return f"{article.title} (it)"
+
+
 def pages() -> dict[str, Page]:
     """Each page of the bench on the data loaded now."""
     network = Network.objects.get(slug=NETWORK)
@@ -168,14 +311,21 @@ def pages() -> dict[str, Page]:
     meeting = latest(Meeting.objects.filter(network=network))
     call = latest(Call.objects.filter(network=network))
     article = published_articles(network=network).first()
+    italian_title = translated(article)
     token = meeting_services.calendar_feed_renew(user=User.objects.get(email=coordinator))
     deadline = roadmap_deadline(network=network)
     checkup_round = CheckupRound.objects.filter(network=network).order_by("pk").first()
+    budget_raised = submitted_twice(city)
+    paired = sent_to_the_paired_city(city)
+    score_heading, scores_shown = scored_by_the_lead_expert(city)
+    criterion = network.rubric.order_by("position", "pk").first()
 
     def url(name, *args):
         return reverse(name, args=args)
 
     home = url("partners:network_home", slug)
+    second_city = Partner.objects.get(network=network, memberships__user__email=login("city-02"))
+    ssa, lesson, ssa_shows = with_lessons(second_city)
     result = {
         f"network home, {role}": Page(
             home,
@@ -242,14 +392,64 @@ def pages() -> dict[str, Page]:
             f"{city.city}: IAP roadmap",
             (f"Deadline: {dateformat.format(deadline, 'j F Y')}",),
         ),
+        "roadmap, city team": Page(
+            url("iap:roadmap", slug, city.slug),
+            login("city-01"),
+            f"{city.city}: IAP roadmap",
+            open_to_the_city(city),
+        ),
         "plan": Page(
             url("iap:plan", slug, city.slug),
             coordinator,
             f"{city.city}: Integrated Action Plan",
-            (", ".join(with_stakeholders(city)),),
+            (", ".join(with_stakeholders(city)), *scores_shown),
+        ),
+        "IAP rubric": Page(
+            url("iap:rubric", slug), coordinator, f"{acronym}: the IAP rubric", (criterion.title,)
+        ),
+        "remove a rubric criterion, confirmation": Page(
+            url("iap:rubric_remove", slug, criterion.pk),
+            login("lead-expert"),
+            f"Remove the criterion “{criterion.title}”?",
+        ),
+        "score an IAP": Page(
+            url("iap:plan_score", slug, city.slug),
+            login("lead-expert"),
+            score_heading,
+            (criterion.title, "Largely met", "Fully met"),
+        ),
+        "roadmap version": Page(
+            url("iap:version", slug, city.slug, 1), coordinator, f"{city.city}: roadmap version 1"
+        ),
+        "roadmap versions compared": Page(
+            url("iap:version_compare", slug, city.slug),
+            coordinator,
+            f"{city.city}: compare roadmap versions",
+            ("Compare version", "with version", "(the newer)"),
+        ),
+        "IAP version": Page(
+            url("iap:plan_version", slug, city.slug, 2), coordinator, f"{city.city}: IAP version 2"
+        ),
+        "IAP versions compared": Page(
+            url("iap:plan_version_compare", slug, city.slug) + "?from=2&to=1",
+            coordinator,
+            f"{city.city}: compare IAP versions",
+            budget_raised,
         ),
         "SSA list": Page(
             url("iap:ssa_list", slug, city.slug), coordinator, f"{city.city}: Small Scale Actions"
+        ),
+        "SSA page, city team": Page(
+            url("iap:ssa_detail", slug, second_city.slug, ssa.pk),
+            login("city-02"),
+            ssa.title,
+            ssa_shows,
+        ),
+        "turn a lesson into an IAP action": Page(
+            url("iap:lesson_to_action", slug, second_city.slug, ssa.pk, lesson.pk),
+            login("city-02"),
+            "Turn the lesson into an IAP action",
+            (lesson.text, f"Learnt from the Small Scale Action “{ssa.title}”"),
         ),
         "news, editors' list": Page(url("news:manage", slug), coordinator, "News articles"),
         "news, public list": Page(url("news:list"), None, "News from the networks"),
@@ -257,9 +457,26 @@ def pages() -> dict[str, Page]:
             url("news:network_list", slug), None, f"{acronym} news"
         ),
         "article": Page(article.get_absolute_url(), None, article.title),
-        "news feed, Atom": Page(url("news:feed"), None, None, ("<feed", "<entry>")),
+        "news feed, Atom": Page(url("news:feed"), None, None, ("<feed", "<entry")),
         "news feed of the network, RSS": Page(
             url("news:network_rss", slug), None, None, ("<rss", "<item>", acronym)
+        ),
+        "article, Italian translation": Page(
+            article.url_in("it"), None, italian_title, ("Also in:", "Français", "Read the original")
+        ),
+        "add a translation": Page(
+            url("news:translation_create", slug, article.pk), coordinator, "Translate"
+        ),
+        "edit a translation": Page(
+            url("news:translation_edit", slug, article.pk, "fr"),
+            coordinator,
+            "Edit the translation of",
+            ("Out of date: the original changed on",),
+        ),
+        "remove a translation, confirmation": Page(
+            url("news:translation_remove", slug, article.pk, "it"),
+            coordinator,
+            "Remove the translation into Italian?",
         ),
         "personal calendar feed": Page(
             url("meetings:calendar_feed", token),
@@ -268,6 +485,9 @@ def pages() -> dict[str, Page]:
             ("BEGIN:VCALENDAR", "BEGIN:VEVENT"),
         ),
         "front page, anonymous": Page(url("home"), None, "CITIES4CSR portal"),
+        "search": Page(
+            url("search:results") + "?q=city", coordinator, "Search", ("results for “city”",)
+        ),
         "people": Page(url("partners:people", slug), coordinator, "People and roles"),
         "cities": Page(url("partners:partner_list", slug), coordinator, "Partner cities"),
         "pairs": Page(url("partners:city_groups", slug), coordinator, "City pairs and clusters"),
@@ -307,6 +527,17 @@ def pages() -> dict[str, Page]:
             f"Your home in {acronym}",
             (section.format(city=city.city),),
         )
+    result["news, editors' list"].shows += ("Out of date: the original changed on",)
+    result["article"].shows += ("Also in:", "Italiano", "Français")
+    result["home, city coordinator"].shows += (
+        f"Asked to comment: {paired.city}'s Integrated Action Plan, until",
+    )
+    result["plan, paired city"] = Page(
+        url("iap:plan", slug, paired.slug),
+        login("city-01"),
+        f"{paired.city}: Integrated Action Plan",
+        (PEER_COMMENT, f"paired city {city.city}"),
+    )
     assert set(result) == set(PAGES)
     return result
 

@@ -6,8 +6,17 @@ drive. At the end of a run of the whole suite, a named pattern nobody requested 
 run (see `pytest_sessionfinish` there). A new page therefore cannot land without a test
 that opens it. The tests below check the recording and the sum themselves, so that the
 guard cannot pass by seeing nothing.
+
+In a parallel run (pytest-xdist) each worker records only the requests of its own share of
+the tests: it hands its `report()` to the controller, which adds them up (`combined()`) and
+does the check once, for the whole run.
 """
 
+import os
+import re
+import subprocess
+import sys
+import textwrap
 import threading
 import urllib.request
 from pathlib import Path
@@ -65,12 +74,43 @@ class UrlRecorder:
 
     def missing(self, names=None):
         """The patterns no request resolved to, in order."""
-        names = set(url_names() if names is None else names)
-        return sorted(names - self.requested)
+        return unrequested(self.requested, names)
 
 
-#: The recorder of this test run.
+def unrequested(requested, names=None):
+    """The patterns of `names` (all of ours by default) missing from `requested`, in order."""
+    names = set(url_names() if names is None else names)
+    return sorted(names - set(requested))
+
+
+#: The recorder of this test run (of this worker, in a parallel run).
 RUN = UrlRecorder()
+
+
+def report(*, requested, deselected, stopped):
+    """What a worker of a parallel run hands the controller, in types execnet can send."""
+    return {
+        "requested": sorted(requested),
+        "deselected": [sorted(markers) for markers in deselected],
+        "stopped": bool(stopped),
+    }
+
+
+def combined(reports):
+    """The workers' reports as one run's: (requested, deselected, stopped).
+
+    A worker that went down sent no report (None): the pages it had requested are unknown,
+    so the run counts as stopped, and the guard stays silent rather than blame pages.
+    """
+    requested, deselected, stopped = set(), [], not reports
+    for one in reports:
+        if one is None:
+            stopped = True
+            continue
+        requested.update(one["requested"])
+        deselected += [set(markers) for markers in one["deselected"]]
+        stopped = stopped or one["stopped"]
+    return requested, deselected, stopped
 
 
 def whole_suite(*, args, testpaths, keyword, deselected, stopped, collect_only):
@@ -124,6 +164,95 @@ def test_live_server_requests_are_recorded(live_server):
     finally:
         recorder.stop()
     assert recorder.requested == {"login"}
+
+
+def test_pages_requested_on_different_workers_count_together():
+    on_gw0 = report(requested={"home", "news:list"}, deselected=[{"bench"}], stopped=False)
+    on_gw1 = report(requested={"news:list", "login"}, deselected=[{"bench"}], stopped=False)
+    requested, deselected, stopped = combined([on_gw0, on_gw1])
+    names = ["home", "login", "news:list", "news:article"]
+    assert unrequested(requested, names) == ["news:article"]
+    assert deselected == [{"bench"}, {"bench"}]
+    assert stopped is False
+
+
+def test_a_worker_that_went_down_or_stopped_leaves_the_run_unchecked():
+    fine = report(requested={"home"}, deselected=[], stopped=False)
+    assert combined([fine, None])[2] is True  # it crashed: its pages are unknown
+    assert combined([fine, report(requested=set(), deselected=[], stopped=True)])[2] is True
+    assert combined([])[2] is True
+
+
+TINY_PROJECT = {
+    "pytest.ini": """
+        [pytest]
+        testpaths = t
+    """,
+    "tiny_settings.py": """
+        from cities4csr.settings import *  # noqa: F403
+
+        ROOT_URLCONF = "tiny_urls"
+        MIDDLEWARE = []
+    """,
+    "tiny_urls.py": """
+        from django.http import HttpResponse
+        from django.urls import path
+
+        def page(request):
+            return HttpResponse("a page")
+
+        urlpatterns = [
+            path("first/", page, name="first"),
+            path("second/", page, name="second"),
+            path("third/", page, name="third"),
+        ]
+    """,
+    # The portal's own hooks, without its fixtures.
+    "conftest.py": """
+        from tests.conftest import (  # noqa: F401
+            pytest_configure,
+            pytest_deselected,
+            pytest_sessionfinish,
+            pytest_terminal_summary,
+            pytest_testnodedown,
+        )
+    """,
+    "t/test_first.py": """
+        from django.test import Client
+
+        def test_first():
+            assert Client().get("/first/").status_code == 200
+    """,
+    "t/test_second.py": """
+        from django.test import Client
+
+        def test_second():
+            assert Client().get("/second/").status_code == 200
+    """,
+}
+
+
+def test_a_parallel_run_fails_on_a_page_that_no_worker_requested(tmp_path):
+    """The guard end to end: two workers each request one page of three; the run fails
+    naming the third only, so what each worker saw was added up in the controller."""
+    project = tmp_path / "project"
+    for name, text in TINY_PROJECT.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(textwrap.dedent(text).lstrip())
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(project), str(Path(__file__).resolve().parents[1])])
+    env["DJANGO_SETTINGS_MODULE"] = "tiny_settings"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-v",
+         "-p", "no:cacheprovider", "-p", "no:playwright", "--basetemp", str(tmp_path / "tmp")],
+        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    out = run.stdout + run.stderr
+    assert "2 passed" in out, out
+    assert set(re.findall(r"^\[(gw\d+)\].* PASSED ", out, re.MULTILINE)) == {"gw0", "gw1"}, out
+    summary = out.partition("URL patterns no test requested")[2].partition("\n")[2]
+    assert summary.partition("Each page needs")[0].split() == ["third"], out
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, out
 
 
 def test_this_run_is_being_recorded(client, db):

@@ -24,6 +24,7 @@ PUBLIC_VIEWS = {
     "news:network_list",
     "news:tag",
     "news:article",
+    "news:article_in",
     "news:cover",
     "news:feed",
     "news:rss",
@@ -32,6 +33,7 @@ PUBLIC_VIEWS = {
     "django.contrib.sitemaps.views.sitemap",
     "meetings:calendar_feed",  # the secret token in its address is the permission
     "partners:invitation_accept",  # the secret token in its address is the permission
+    "search:results",  # each person finds only what they may see; a visitor, published news
 }
 
 #: Django's own views, which declare nothing of ours: public, or asking for a login.

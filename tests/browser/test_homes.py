@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from iap import services as iap_services
 from iap.models import Roadmap, RoadmapTransition
 from partners.enums import ObligationKind, Role
 from partners.models import Obligation
+from reviews import services as engine
 from tests.factories import PASSWORD, MembershipFactory, NetworkFactory, PartnerFactory, UserFactory
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
@@ -61,7 +61,7 @@ def network(transactional_db):
         MembershipFactory(user=users[name], network=network, role=role, partner=city)
     for city in (sofia, porto):
         city.roadmap.steps.create(position=1, title="Set up the ULG", owner="City team")
-    iap_services.roadmap_submit(user=users["Porto's city coordinator"], roadmap=porto.roadmap)
+    engine.submit(user=users["Porto's city coordinator"], document=porto.roadmap)
     three_days_ago = timezone.now() - dt.timedelta(days=3)
     RoadmapTransition.objects.filter(roadmap=porto.roadmap).update(at=three_days_ago)
     Roadmap.objects.filter(pk=porto.roadmap.pk).update(
@@ -112,7 +112,8 @@ def test_the_lead_expert_follows_the_first_waiting_review_to_that_citys_roadmap(
 
     expect(page).to_have_url(f"{live_server.url}/n/cities4csr/iap/porto/roadmap/")
     heading_is(page, "Porto: IAP roadmap")
-    expect(page.get_by_role("button", name="Start the review")).to_be_visible()
+    # No "start" button: the review starts with the first comment or decision.
+    expect(page.get_by_role("button", name="Approve")).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))

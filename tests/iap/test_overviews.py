@@ -18,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from iap import selectors, services
-from iap.enums import PlanStatus, RoadmapState, SsaStatus, StepStatus
+from iap import selectors
+from iap.enums import RoadmapState, SsaStatus, StepStatus
 from iap.models import ActionPlan, PlanAction, SmallScaleAction
+from reviews import services as engine
 from tests.factories import PartnerFactory
 from tests.fuzz import FAMILIES, TEXT
 
@@ -60,11 +61,11 @@ def overview(name, net, *args):
 @pytest.fixture
 def plans(net, city_a, city_b, roadmap_a, roadmap_b, city_coordinator_a):
     """Alphaville: a submitted roadmap, a plan with two actions (one a formula), two SSAs;
-    Betatown: a draft roadmap, a final plan with one action, one SSA."""
+    Betatown: a draft roadmap, an approved plan with one action, one SSA."""
     step = roadmap_a.steps.get(position=1)
     step.status = StepStatus.DONE
     step.save()
-    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
     pact = PlanAction.objects.create(
         plan=city_a.action_plan, title="Local CSR pact", responsible_body="City council",
         starts_on=dt.date(2021, 3, 1), ends_on=dt.date(2022, 6, 30), budget=Decimal("12500.50"),
@@ -74,7 +75,7 @@ def plans(net, city_a, city_b, roadmap_a, roadmap_b, city_coordinator_a):
         plan=city_a.action_plan, title="=HYPERLINK(\"https://evil.example\",\"x\")",
         responsible_body="@SUM(A1)", budget=Decimal("1000"), funding_source="-1+2",
     )  # fmt: skip
-    ActionPlan.objects.filter(partner=city_b).update(status=PlanStatus.FINAL)
+    ActionPlan.objects.filter(partner=city_b).update(state=RoadmapState.APPROVED)
     PlanAction.objects.create(
         plan=city_b.action_plan, title="CSR label", budget=Decimal("4000"),
         starts_on=dt.date(2021, 9, 1),
@@ -184,8 +185,8 @@ def test_the_overviews_filter_by_city_and_by_state(client_for, net, city_a, city
     assert "Alphaville" in submitted and "Betatown" not in submitted.split("<table")[1]
     assert "CSR label" not in shown("overview_actions", city=city_a.slug)
     assert "Local CSR pact" in shown("overview_actions", city=city_a.slug)
-    final = shown("overview_actions", state=PlanStatus.FINAL)
-    assert "CSR label" in final and "Local CSR pact" not in final
+    approved = shown("overview_actions", state=RoadmapState.APPROVED)
+    assert "CSR label" in approved and "Local CSR pact" not in approved
     running = shown("overview_ssas", state=SsaStatus.RUNNING)
     assert "Tree planting" in running and "CSR breakfast" not in running
     betatown = shown("overview_ssas", city=city_b.slug, state=SsaStatus.EVALUATED)
@@ -314,7 +315,7 @@ def test_actions_as_csv_and_xlsx_with_budgets_totals_and_formulas_neutralised(
     pact = cells["Local CSR pact"]
     assert pact[5].value == Decimal("12500.50") or pact[5].value == 12500.5
     assert pact[5].data_type == "n" and pact[3].is_date
-    assert pact[7].value == "Drafting"  # the plan's status in words
+    assert pact[7].value == "Draft"  # the plan's state in words
     formula = next(row for title, row in cells.items() if "HYPERLINK" in title)
     assert formula[1].value.startswith("'=") and formula[1].data_type == "s"
     assert formula[2].value == "'@SUM(A1)" and formula[6].value == "'-1+2"

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import formats
 from pypdf import PdfReader
 
-from iap import services
 from iap.models import PlanAction, RoadmapStep, SmallScaleAction
 from partners.models import Stakeholder
+from reviews import services as engine
 from tests.factories import PartnerFactory
 
 
@@ -108,17 +108,19 @@ def test_step_dates_out_of_order_are_refused(client_for, net, roadmap_a, city_me
 def test_roadmap_page_shows_the_feedback_first_and_the_history(
     client_for, net, roadmap_a, city_coordinator_a, lead_expert, city_member_a
 ):
-    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
-    services.roadmap_start_review(roadmap=roadmap_a, user=lead_expert)
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
     step = roadmap_a.steps.get(position=2)
-    services.roadmap_comment(
-        roadmap=roadmap_a, user=lead_expert, body="Who from the ULG?", step=step
-    )
-    services.roadmap_request_changes(roadmap=roadmap_a, user=lead_expert, comment="See my comment.")
+    engine.thread_open(document=roadmap_a, user=lead_expert, body="Who from the ULG?", anchor=step)
+    engine.request_changes(document=roadmap_a, user=lead_expert, comment="See my comment.")
     page = client_for(city_member_a).get(roadmap_a.get_absolute_url()).content.decode()
-    assert page.index("Feedback") < page.index("Steps") < page.index("History")
-    assert "Who from the ULG?" in page and "on the step" in page and "Agree objectives" in page
-    assert "In review → <strong>Changes requested</strong>" in page and "See my comment." in page
+    feedback, steps, history = (
+        page.index('id="feedback-heading"'),
+        page.index('id="steps-heading"'),
+        page.index('id="history-heading"'),
+    )
+    assert feedback < page.index("See my comment.") < steps < history  # the change request
+    assert page.index("Agree objectives", steps) < page.index("Who from the ULG?") < history
+    assert "In review → <strong>Changes requested</strong>" in page[history:]
 
 
 def test_roadmap_and_plan_export_as_pdf_and_csv(client_for, net, roadmap_a, city_a, lead_expert):
@@ -137,7 +139,7 @@ def test_roadmap_and_plan_export_as_pdf_and_csv(client_for, net, roadmap_a, city
             )
         )
     )
-    assert rows[0][:3] == ["position", "title", "description"]
+    assert rows[0][:3] == ["Order", "Title", "Description"]
     assert [r[1] for r in rows[1:]] == ["Set up the ULG", "Agree objectives"]
 
     plan = city_a.action_plan
@@ -232,23 +234,9 @@ def test_roadmap_page_costs_the_same_queries_as_it_grows(
 ):
     for n in range(steps):
         roadmap_a.steps.create(position=10 + n, title=f"Step {n}")
-    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
-    for n in range(steps // 3):
-        services.roadmap_comment(roadmap=roadmap_a, user=lead_expert, body=f"Comment {n}")
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
+    for n, step in enumerate(roadmap_a.steps.all()[: steps // 3]):
+        engine.thread_open(document=roadmap_a, user=lead_expert, body=f"Comment {n}", anchor=step)
     client = client_for(lead_expert)
     with django_assert_max_num_queries(25):
         assert client.get(roadmap_a.get_absolute_url()).status_code == 200
-
-
-def test_the_city_marks_its_plan_final_and_back_to_drafting(client_for, net, city_a, city_member_a):
-    client = client_for(city_member_a)
-    page = reverse("iap:plan", args=[net.slug, city_a.slug])
-    status = reverse("iap:plan_status", args=[net.slug, city_a.slug])
-    assert 'name="status" value="final"' in client.get(page).content.decode()
-    assert client.post(status, {"status": "final"})["Location"] == page
-    city_a.action_plan.refresh_from_db()
-    assert city_a.action_plan.status == "final"
-    assert 'name="status" value="drafting"' in client.get(page).content.decode()
-    client.post(status, {"status": "finished"})  # not a status: nothing changes
-    city_a.action_plan.refresh_from_db()
-    assert city_a.action_plan.status == "final"

@@ -10,10 +10,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from iap import services
-from iap.enums import PlanStatus, RoadmapAction, RoadmapState
-from iap.models import RoadmapComment, SectionComment, SmallScaleAction, SsaFile
+from iap.enums import RoadmapState, SectionKind
+from iap.models import SmallScaleAction, SsaFile
+from iap.rubric import rubric_for_new_network
 from partners.services import roadmap_deadline_set
+from reviews import services as engine
+from reviews.enums import ReviewAction
+from reviews.models import Message
 from tests.permissions import check
 
 ROLES = [
@@ -31,8 +34,11 @@ ALL_CITIES = STAFF | {"officer"}
 NETWORK_PAGES = {
     "iap:review_queue", "iap:overview_roadmaps", "iap:overview_roadmaps_export",
     "iap:overview_actions", "iap:overview_actions_export", "iap:overview_ssas",
-    "iap:overview_ssas_export",
+    "iap:overview_ssas_export", "iap:rubric", "iap:rubric_create", "iap:rubric_edit",
+    "iap:rubric_remove",
 }  # fmt: skip
+#: The network's IAP rubric: the coordinator and the lead expert set it.
+RUBRIC = {"coordinator", "lead_expert"}
 
 PAGES = [
     ("iap:review_queue", [], ALL_CITIES),
@@ -47,7 +53,6 @@ PAGES = [
     ("iap:overview_ssas_export", ["xlsx"], ALL_CITIES),
     ("iap:roadmap", ["a"], SEES_A),
     ("iap:version", ["a", 1], SEES_A),
-    ("iap:version_diff", ["a", 1, 1], SEES_A),
     ("iap:roadmap_export", ["a", "pdf"], SEES_A),
     ("iap:plan", ["a"], SEES_A),
     ("iap:plan_export", ["a", "csv"], SEES_A),
@@ -62,27 +67,50 @@ PAGES = [
     ("iap:ssa_create", ["a"], TEAM_A),
     ("iap:ssa_edit", ["a", "ssa"], TEAM_A),
     ("iap:ssa_file_upload", ["a", "ssa"], TEAM_A),
+    ("iap:lesson_create", ["a", "ssa"], TEAM_A),
+    ("iap:lesson_edit", ["a", "ssa", "lesson"], TEAM_A),
+    ("iap:lesson_remove", ["a", "ssa", "lesson"], TEAM_A),
+    ("iap:lesson_to_action", ["a", "ssa", "lesson"], TEAM_A),
+    ("iap:rubric", [], RUBRIC),
+    ("iap:rubric_create", [], RUBRIC),
+    ("iap:rubric_edit", ["criterion"], RUBRIC),
+    ("iap:rubric_remove", ["criterion"], RUBRIC),
+    # Scored by a reviewer once submitted (tests/iap/test_rubric.py); a draft by nobody.
+    ("iap:plan_score", ["a"], set()),
 ]
 REVIEWERS = {"lead_expert", "lead_partner"}
+ON_FUNDING = {"body": "A note", "part": "section-funding"}
 ACTIONS = [
-    ("iap:roadmap_comment", ["a"], TEAM_A | REVIEWERS, {"body": "A note"}),
-    ("iap:section_comment", ["a", "context"], REVIEWERS, {"body": "A note"}),
-    ("iap:plan_status", ["a"], TEAM_A, {"status": PlanStatus.FINAL}),
+    ("iap:roadmap_thread_open", ["a"], TEAM_A | REVIEWERS, {"body": "A note"}),
+    ("iap:roadmap_thread", ["a", "thread", "reply"], TEAM_A | REVIEWERS, {"body": "A reply"}),
+    ("iap:plan_thread_open", ["a"], TEAM_A | REVIEWERS, ON_FUNDING),
+    ("iap:plan_thread", ["a", "plan_thread", "reply"], TEAM_A | REVIEWERS, {"body": "A reply"}),
+    ("iap:plan_transition", ["a"], {"city_coordinator_a"}, {"action": ReviewAction.SUBMIT}),
     ("iap:step_delete", ["a", "step"], TEAM_A, {}),
-    ("iap:roadmap_transition", ["a"], {"city_coordinator_a"}, {"action": RoadmapAction.SUBMIT}),
+    ("iap:step_move", ["a", "step"], TEAM_A, {"direction": "down"}),
+    ("iap:roadmap_transition", ["a"], {"city_coordinator_a"}, {"action": ReviewAction.SUBMIT}),
 ]
 COVERED_URL_NAMES = {p[0] for p in PAGES} | {a[0] for a in ACTIONS}
 
 
 @pytest.fixture
-def world(roadmap_a, city_a, settings, tmp_path):
+def world(roadmap_a, city_a, lead_expert, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    action = city_a.action_plan.actions.create(title="Local CSR pact")
+    plan = city_a.action_plan
+    plan.sections.filter(kind=SectionKind.CONTEXT).update(body="Few firms report on CSR.")
+    action = plan.actions.create(title="Local CSR pact")
+    thread = engine.thread_open(user=lead_expert, document=roadmap_a, body="Why?")
+    plan_thread = engine.thread_open(user=lead_expert, document=plan, body="Which fund?")
     ssa = SmallScaleAction.objects.create(partner=city_a, title="Tree planting", action=action)
     item = SsaFile(ssa=ssa, title="Photo")
     item.file.save("trees.png", ContentFile(b"\x89PNG trees"), save=True)
     step = roadmap_a.steps.order_by("position").first()
-    return {"a": city_a.slug, "step": step.pk, "action": action.pk, "ssa": ssa.pk, "file": item.pk}
+    rubric_for_new_network(network=city_a.network)
+    criterion = city_a.network.rubric.first()
+    lesson = ssa.lesson_items.create(text="Ask the companies directly.")
+    return {"a": city_a.slug, "step": step.pk, "action": action.pk, "ssa": ssa.pk, "file": item.pk,
+            "criterion": criterion.pk, "lesson": lesson.pk, "thread": thread.pk,
+            "plan_thread": plan_thread.pk}  # fmt: skip
 
 
 def url(name, args, net, world):
@@ -107,7 +135,7 @@ def expected(role, allowed, *, network_page=False):
 @pytest.fixture
 def with_version(roadmap_a, city_coordinator_a, in_state):
     """A submitted version 1, then back to draft so that the city may edit."""
-    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
     in_state(roadmap_a, "draft")
 
 
@@ -125,10 +153,10 @@ def nothing_changed(roadmap, plan):
     plan.refresh_from_db()
     return (
         roadmap.state == RoadmapState.DRAFT
-        and roadmap.steps.count() == 2
-        and plan.status == PlanStatus.DRAFTING
-        and not RoadmapComment.objects.exists()
-        and not SectionComment.objects.exists()
+        and list(roadmap.steps.values_list("title", flat=True))
+        == ["Set up the ULG", "Agree objectives"]
+        and plan.state == RoadmapState.DRAFT
+        and Message.objects.count() == 2  # the world's two threads, no reply
     )
 
 
@@ -183,7 +211,7 @@ def test_queue_shows_state_waiting_and_who_is_late(
     client_for, net, city_a, city_b, roadmap_a, lead_expert, city_coordinator_a, coordinator
 ):
     roadmap_deadline_set(user=coordinator, network=net, due_on=dt.date(2020, 12, 31))
-    services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
     page = (
         client_for(lead_expert).get(reverse("iap:review_queue", args=[net.slug])).content.decode()
     )

@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from iap.enums import RoadmapState, SsaStatus
-from iap.models import Roadmap, RoadmapComment, RoadmapTransition
+from iap.models import ActionPlan, Roadmap, RoadmapTransition
 from meetings.enums import AgendaKind, CallKind, DocumentKind, MeetingFormat
 from meetings.models import (
     Action,
@@ -36,6 +36,7 @@ from partners.enums import ObligationKind, ObligationState
 from partners.models import Membership, Network, Notification, Partner, UlgMeeting, User
 from portal.outbox import OutboxStatus, outbox_models
 from progress.states import matrix
+from reviews.enums import ThreadState
 
 CITY_SLUGS = [
     "milan", "sofia", "vratsa", "kekava", "rijeka",
@@ -186,14 +187,14 @@ def test_loaded_again_on_a_later_day_the_open_work_moves_and_nothing_is_doubled(
 
 @pytest.mark.django_db
 def test_loading_again_puts_back_a_roadmap_someone_changed_while_trying_the_demo():
-    from iap import services
+    from reviews import services
 
     load(today=DAY.isoformat())
     first = counts()
     vratsa = Roadmap.objects.get(partner__slug="vratsa")
     lead_expert = User.objects.get(email="lead-expert@example.org")
-    services.roadmap_start_review(roadmap=vratsa, user=lead_expert)
-    services.roadmap_approve(roadmap=vratsa, user=lead_expert, comment="Fine.")
+    services.thread_open(document=vratsa, user=lead_expert, body="Trying the demo.")
+    services.approve(document=vratsa, user=lead_expert, comment="Fine.")
     load(today=DAY.isoformat())
     vratsa.refresh_from_db()
     assert vratsa.state == RoadmapState.SUBMITTED
@@ -329,9 +330,12 @@ class TestOpenWorkOnAPinnedDay:
         assert 2 <= (DAY - last.at.date()).days <= 5
         assert sofia.state_since == last.at
         submitted = max(t.at for t in transitions if t.to_state == RoadmapState.SUBMITTED)
-        since = RoadmapComment.objects.filter(roadmap=sofia, created_at__gt=submitted)
+        since = sofia.threads.filter(opened_at__gt=submitted, is_change_request=False)
         assert since.count() == 2
-        assert all(submitted < c.created_at < last.at for c in since)
+        assert all(submitted < t.opened_at < last.at for t in since)
+        assert {t.state for t in since} == {ThreadState.OPEN}
+        request = sofia.threads.get(opened_at=last.at, is_change_request=True)
+        assert request.state == ThreadState.OPEN
         assert sofia.versions.count() == 2
         unread = Notification.objects.filter(
             recipient__email="sofia@example.org", read_at__isnull=True
@@ -411,7 +415,13 @@ class TestOpenWorkOnAPinnedDay:
         ob = obligation(ObligationKind.FINAL_IAP)
         assert ob.due_on == dt.date(2025, 12, 14)
         final = cells(ObligationKind.FINAL_IAP, today=DAY)
-        assert slugs_in(final, ObligationState.ON_TRACK) == set(CITY_SLUGS)
+        delivered = set(  # the demo's plans already submitted for review (rubric, peers)
+            ActionPlan.objects.filter(partner__network=demo_network())
+            .exclude(state=RoadmapState.DRAFT)
+            .values_list("partner__slug", flat=True)
+        )
+        assert slugs_in(final, ObligationState.DONE) == delivered
+        assert slugs_in(final, ObligationState.ON_TRACK) == set(CITY_SLUGS) - delivered
 
     def test_tnm_7_in_sofia_spans_two_days_in_sofia_s_zone_hybrid_with_venue_and_link(self):
         tnm7 = Meeting.objects.select_related("host").get(network=demo_network(), number=7)
@@ -608,7 +618,7 @@ class TestEveryRoleHasSomethingToDoToday:
     def test_sofia_s_coordinator_sees_the_changes_asked_on_her_roadmap(self, client):
         html = home_of(client, "sofia@example.org")
         assert city_url("iap:roadmap", "sofia") in html
-        assert "2 comments" in html
+        assert "3 comments to address" in html  # the two comments and the request itself
 
     def test_the_lead_expert_sees_the_review_waiting_for_3_days(self, client):
         html = home_of(client, "lead-expert@example.org")

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from iap import services as iap_services
 from iap.enums import SectionKind, SsaStatus
 from iap.models import PlanSection, Roadmap, RoadmapTransition, SmallScaleAction
 from meetings.enums import AgendaKind, CallKind, MeetingFormat
@@ -19,6 +18,7 @@ from partners.enums import ObligationKind, Role
 from partners.models import Obligation, UlgMeeting
 from progress.enums import ReminderStage
 from progress.models import ReminderSent
+from reviews import services as engine
 from tests.factories import MembershipFactory, UserFactory
 
 HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
@@ -85,7 +85,7 @@ def roadmaps_with_a_step(city_a, city_b):
 
 
 def submitted_days_ago(roadmap, n, user):
-    iap_services.roadmap_submit(user=user, roadmap=roadmap)
+    engine.submit(user=user, document=roadmap)
     moment = at(days(-n))
     RoadmapTransition.objects.filter(roadmap=roadmap).update(at=moment)
     Roadmap.objects.filter(pk=roadmap.pk).update(state_since=moment, submitted_at=moment)
@@ -98,24 +98,26 @@ def test_a_roadmap_sent_back_says_how_many_comments_to_address_and_shows_the_fee
     client_for, net, city_a, city_member_a, city_coordinator_a, lead_expert, roadmap_obligation
 ):
     roadmap = city_a.roadmap
-    iap_services.roadmap_comment(user=city_member_a, roadmap=roadmap, body="Our own draft note")
-    iap_services.roadmap_submit(user=city_coordinator_a, roadmap=roadmap)
-    iap_services.roadmap_start_review(user=lead_expert, roadmap=roadmap)
+    engine.thread_open(user=city_member_a, document=roadmap, body="Our own draft note")
+    engine.submit(user=city_coordinator_a, document=roadmap)
     step = roadmap.steps.get()
-    iap_services.roadmap_comment(
-        user=lead_expert, roadmap=roadmap, body="Which stakeholders, and when?", step=step
+    engine.thread_open(
+        user=lead_expert, document=roadmap, body="Which stakeholders, and when?", anchor=step
     )
-    iap_services.roadmap_comment(user=lead_expert, roadmap=roadmap, body="Add the budget.")
-    iap_services.roadmap_request_changes(
-        user=lead_expert, roadmap=roadmap, comment="Please name the ULG members per step."
+    engine.thread_open(user=lead_expert, document=roadmap, body="Add the budget.")
+    engine.request_changes(
+        user=lead_expert, document=roadmap, comment="Please name the ULG members per step."
     )
     plan_section = PlanSection.objects.get(plan__partner=city_a, kind=SectionKind.FUNDING)
-    iap_services.section_comment(user=lead_expert, section=plan_section, body="Which fund?")
+    engine.thread_open(
+        user=lead_expert, document=city_a.action_plan, body="Which fund?", anchor=plan_section
+    )
 
     page = home(client_for(city_member_a), net)
 
     todo = section(page, "What Alphaville has to do next")
-    action = "Changes requested on your roadmap: 2 comments to address"
+    # The two comments and the change request itself, each a thread to address.
+    action = "Changes requested on your roadmap: 3 comments to address"
     assert (action, f"{roadmap_url(city_a)}#feedback-heading") in links(todo)
     assert "Submit your roadmap" not in todo  # submitted once: that obligation is met
     feedback = text(section(page, "Latest feedback on Alphaville's roadmap and plan"))
@@ -124,7 +126,7 @@ def test_a_roadmap_sent_back_says_how_many_comments_to_address_and_shows_the_fee
         "Please name the ULG members per step.",
         "Comment on the roadmap step “Set up the ULG”",
         "Which stakeholders, and when?",
-        "Comment on the plan: Funding",
+        "Comment on “Funding” in the plan",
         "Which fund?",
         lead_expert.get_full_name(),
         timezone.now().strftime("%-d %b %Y"),
@@ -138,10 +140,10 @@ def test_one_comment_to_address_is_said_in_the_singular(
     client_for, net, city_a, city_member_a, city_coordinator_a, lead_expert
 ):
     roadmap = city_a.roadmap
-    iap_services.roadmap_submit(user=city_coordinator_a, roadmap=roadmap)
-    iap_services.roadmap_start_review(user=lead_expert, roadmap=roadmap)
-    iap_services.roadmap_comment(user=lead_expert, roadmap=roadmap, body="Add the budget.")
-    iap_services.roadmap_request_changes(user=lead_expert, roadmap=roadmap, comment="Dates?")
+    engine.submit(user=city_coordinator_a, document=roadmap)
+    budget = engine.thread_open(user=lead_expert, document=roadmap, body="Add the budget.")
+    engine.request_changes(user=lead_expert, document=roadmap, comment="Dates?")
+    engine.thread_mark_answered(user=city_member_a, thread=budget)  # one left: the request
 
     page = text(home(client_for(city_member_a), net))
 
@@ -241,10 +243,9 @@ def test_a_city_member_never_sees_another_citys_obligations_or_feedback(
     roadmap_obligation,
 ):  # fmt: skip
     roadmap = city_b.roadmap
-    iap_services.roadmap_submit(user=city_coordinator_b, roadmap=roadmap)
-    iap_services.roadmap_start_review(user=lead_expert, roadmap=roadmap)
-    iap_services.roadmap_comment(user=lead_expert, roadmap=roadmap, body="Betatown: dates?")
-    iap_services.roadmap_request_changes(user=lead_expert, roadmap=roadmap, comment="Redo it")
+    engine.submit(user=city_coordinator_b, document=roadmap)
+    engine.thread_open(user=lead_expert, document=roadmap, body="Betatown: dates?")
+    engine.request_changes(user=lead_expert, document=roadmap, comment="Redo it")
 
     page = home(client_for(city_member_a), net)
 
@@ -300,7 +301,7 @@ def test_the_lead_experts_empty_home_says_so(client_for, net, city_a, lead_exper
 def coordination(net, city_a, city_b, coordinator, city_coordinator_b, roadmap_obligation):
     """City A late on its roadmap for years, B submitted; an escalation sent; a meeting
     with no agenda nor attendance; a news draft."""
-    iap_services.roadmap_submit(user=city_coordinator_b, roadmap=city_b.roadmap)
+    engine.submit(user=city_coordinator_b, document=city_b.roadmap)
     ReminderSent.objects.create(
         obligation=roadmap_obligation, partner=city_a, stage=ReminderStage.ESCALATED,
         due_on=roadmap_obligation.due_on, recipient_names="Carla Coordinator",

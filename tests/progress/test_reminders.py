@@ -11,8 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from iap import services as iap_services
-from iap.enums import PlanStatus, SsaStatus
+from iap.enums import SectionKind, SsaStatus
 from iap.models import RoadmapTransition, SmallScaleAction
 from meetings.models import Attendance, FollowUp
 from partners.enums import ObligationKind, Role
@@ -21,6 +20,7 @@ from progress import tasks
 from progress.enums import ReminderStage
 from progress.models import ReminderSent
 from progress.services import send_obligation_reminders
+from reviews import services as engine
 from tests.factories import MembershipFactory, UserFactory
 from tests.iap.conftest import roadmap_a, roadmap_b  # noqa: F401
 from tests.meetings.conftest import checkup_call, meeting  # noqa: F401
@@ -76,7 +76,7 @@ def test_only_cities_that_owe_are_reminded_once_then_told_late_then_the_coordina
         team(city_member_a, city_coordinator_a, city_member_b, city_coordinator_b)
     )
 
-    iap_services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)  # A owes nothing
+    engine.submit(document=roadmap_a, user=city_coordinator_a)  # A owes nothing
     assert run(dt.date(2020, 12, 28)) == {**NOTHING, BEFORE: 1}
     three_days = [m for m in messages(roadmap_obligation) if m[0] in team(city_member_b)]
     assert len(three_days) == 2  # the 14-day and the 3-day reminders, to Betatown only
@@ -186,9 +186,10 @@ def follow_ups(request, net, city_a):
 
 
 def final_iap(request, net, city_a):
+    """City A has delivered its plan: submitted for review."""
     plan = city_a.action_plan
-    plan.status = PlanStatus.FINAL
-    plan.save()
+    plan.sections.filter(kind=SectionKind.CONTEXT).update(body="Few firms report on CSR.")
+    engine.submit(user=request.getfixturevalue("city_coordinator_a"), document=plan)
     return {"kind": ObligationKind.FINAL_IAP}
 
 
@@ -229,7 +230,7 @@ def test_reviews_remind_the_lead_expert_and_each_submission_has_its_own(
 ):  # fmt: skip
     review_obligation.remind_days = [3]
     review_obligation.save()
-    iap_services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
     first = submitted_days_ago(roadmap_a, 30)
     first_due = first + dt.timedelta(days=10)
     assert run(first + dt.timedelta(days=1)) == NOTHING  # 9 days left
@@ -242,9 +243,8 @@ def test_reviews_remind_the_lead_expert_and_each_submission_has_its_own(
     assert city_member_a.email not in recipients(review_obligation)
 
     # Changes requested, the city submits again today: a new review, new reminders.
-    iap_services.roadmap_start_review(roadmap=roadmap_a, user=lead_expert)
-    iap_services.roadmap_request_changes(roadmap=roadmap_a, user=lead_expert, comment="Dates")
-    iap_services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    engine.request_changes(document=roadmap_a, user=lead_expert, comment="Dates")
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
     today = timezone.localdate()
     second_due = today + dt.timedelta(days=10)
     assert run(today) == NOTHING
@@ -256,8 +256,7 @@ def test_reviews_remind_the_lead_expert_and_each_submission_has_its_own(
         ("Alphaville", BEFORE, 3, second_due, team(lead_expert)),
     ])  # fmt: skip
     # Decided: nothing more is owed.
-    iap_services.roadmap_start_review(roadmap=roadmap_a, user=lead_expert)
-    iap_services.roadmap_approve(roadmap=roadmap_a, user=lead_expert)
+    engine.approve(document=roadmap_a, user=lead_expert)
     assert run(today + dt.timedelta(days=20)) == NOTHING
 
 
@@ -387,7 +386,7 @@ def test_a_review_reminds_both_reviewers_and_not_the_moment_it_arrives(
 ):  # fmt: skip
     """Ten days to review, reminders at 14 and 3 days: 14 would fire on submission."""
     assert review_obligation.remind_days == [14, 3] and review_obligation.within_days == 10
-    iap_services.roadmap_submit(roadmap=roadmap_a, user=city_coordinator_a)
+    engine.submit(document=roadmap_a, user=city_coordinator_a)
     today = timezone.localdate()
     assert run(today) == NOTHING
     assert run(today + dt.timedelta(days=7)) == {**NOTHING, BEFORE: 1}

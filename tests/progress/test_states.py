@@ -8,8 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from iap import services as iap_services
-from iap.enums import PlanStatus, SsaStatus
+from iap.enums import SectionKind, SsaStatus
 from iap.models import Roadmap, RoadmapTransition, SmallScaleAction
 from meetings.enums import CallKind, MeetingStatus
 from meetings.models import Action, Attendance, Call, FollowUp, Meeting
@@ -17,6 +16,7 @@ from partners.enums import ObligationKind
 from partners.enums import ObligationState as S
 from partners.models import Obligation, UlgMeeting
 from progress import states
+from reviews import services as engine
 from tests.factories import PartnerFactory
 
 TODAY = dt.date(2021, 3, 15)
@@ -68,7 +68,7 @@ def test_roadmap_submitted_is_done_and_not_submitted_follows_the_date(
     net, city_a, city_b, city_coordinator_a
 ):
     ob = obligation(net, ObligationKind.ROADMAP, due_on=TODAY + dt.timedelta(days=3))
-    iap_services.roadmap_submit(user=city_coordinator_a, roadmap=city_a.roadmap)
+    engine.submit(user=city_coordinator_a, document=city_a.roadmap)
     assert state(net, ob, city_a).state == S.DONE
     assert "Submitted on" in state(net, ob, city_a).detail
     assert state(net, ob, city_b).state == S.DUE_SOON
@@ -78,7 +78,7 @@ def test_roadmap_submitted_is_done_and_not_submitted_follows_the_date(
 
 
 def submitted_days_ago(roadmap, days, user):
-    iap_services.roadmap_submit(user=user, roadmap=roadmap)
+    engine.submit(user=user, document=roadmap)
     moment = at(TODAY - dt.timedelta(days=days))
     RoadmapTransition.objects.filter(roadmap=roadmap).update(at=moment)
     Roadmap.objects.filter(pk=roadmap.pk).update(state_since=moment, submitted_at=moment)
@@ -107,9 +107,9 @@ def test_a_review_is_not_due_before_a_submission_and_done_once_decided(
     submitted_days_ago(city_a.roadmap, 20, city_coordinator_a)
     assert state(net, ob, city_a).state == S.LATE
     roadmap = Roadmap.objects.get(pk=city_a.roadmap.pk)
-    iap_services.roadmap_start_review(user=lead_expert, roadmap=roadmap)
-    assert state(net, ob, city_a).state == S.LATE  # started is not decided
-    iap_services.roadmap_request_changes(user=lead_expert, roadmap=roadmap, comment="Dates")
+    engine.thread_open(user=lead_expert, document=roadmap, body="Which dates?")
+    assert state(net, ob, city_a).state == S.LATE  # a comment starts the review, decides nothing
+    engine.request_changes(user=lead_expert, document=roadmap, comment="Dates")
     decided = state(net, ob, city_a)
     assert decided.state == S.DONE and "Changes requested" in decided.detail
 
@@ -120,9 +120,8 @@ def test_a_new_submission_is_a_new_review_with_its_own_date(
     ob = obligation(net, ObligationKind.ROADMAP_REVIEW, within_days=10)
     submitted_days_ago(city_a.roadmap, 30, city_coordinator_a)
     roadmap = Roadmap.objects.get(pk=city_a.roadmap.pk)
-    iap_services.roadmap_start_review(user=lead_expert, roadmap=roadmap)
-    iap_services.roadmap_request_changes(user=lead_expert, roadmap=roadmap, comment="Dates")
-    iap_services.roadmap_submit(user=city_coordinator_a, roadmap=roadmap)  # today, for real
+    engine.request_changes(user=lead_expert, document=roadmap, comment="Dates")
+    engine.submit(user=city_coordinator_a, document=roadmap)  # today, for real
     cell = states.matrix(network=net).cells[(ob.pk, city_a.pk)]
     assert cell.state == S.ON_TRACK
     assert cell.due_on == timezone.localdate() + dt.timedelta(days=10)
@@ -285,12 +284,18 @@ def test_a_city_with_only_meeting_actions_is_not_due_until_it_has_some(net, city
     assert state(net, ob, city_a, today=TODAY + dt.timedelta(days=1)).state == S.LATE
 
 
-def test_the_final_iap_is_done_when_the_plan_is_final(net, city_a, city_b, city_member_a):
+def test_the_final_iap_is_done_when_the_plan_is_delivered(
+    net, city_a, city_b, city_coordinator_a, lead_expert
+):
     ob = obligation(net, ObligationKind.FINAL_IAP, due_on=TODAY + dt.timedelta(days=200))
-    iap_services.plan_status_set(
-        user=city_member_a, plan=city_a.action_plan, status=PlanStatus.FINAL
-    )
-    assert state(net, ob, city_a).state == S.DONE
+    plan = city_a.action_plan
+    assert state(net, ob, city_a).detail == "Still being drafted"
+    plan.sections.filter(kind=SectionKind.CONTEXT).update(body="Few firms report on CSR.")
+    engine.submit(user=city_coordinator_a, document=plan)
+    delivered = state(net, ob, city_a)
+    assert (delivered.state, delivered.detail) == (S.DONE, "Delivered, in review")
+    engine.approve(user=lead_expert, document=plan)
+    assert state(net, ob, city_a).detail == "Delivered and approved"
     assert state(net, ob, city_b).state == S.ON_TRACK
 
 
