@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from news.sitemaps import ArticleSitemap
 from partners.throttle import login_throttled
+from partners.views import LanguageChooseView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("partners.account_urls")),
+    # Django's set_language, which also keeps a signed-in person's choice in their profile.
+    path("i18n/setlang/", LanguageChooseView.as_view(), name="set_language"),
     path("admin/login/", login_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("", include("news.urls")),  # public /news/ pages and the editors' /n/<slug>/news/

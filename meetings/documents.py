@@ -18,9 +18,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.rules import is_network_member
 from partners.services import notify
+from portal.i18n import phrase
 from portal.thumbnails import make_thumbnail
 
 from .models import Document
@@ -133,8 +135,11 @@ def document_remove(*, user, document: Document) -> None:
     if uploader is not None and uploader.pk != user.pk:
         notify(
             recipients=[uploader],
-            title=_("%(person)s removed your file “%(title)s” from the library")
-            % {"person": user.get_full_name(), "title": title},
+            title=phrase(
+                gettext_lazy("%(person)s removed your file “%(title)s” from the library"),
+                person=user.get_full_name(),
+                title=title,
+            ),
             url=reverse("meetings:library", kwargs={"network_slug": network.slug}),
             network=network,
         )

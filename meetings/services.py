@@ -34,9 +34,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners.enums import Role
 from partners.models import Membership, Notification, User
@@ -44,6 +44,7 @@ from partners.rules import is_in_city_team
 from partners.selectors import city_team, people_with_roles
 from partners.services import notify
 from portal import outbox, pagecache
+from portal.i18n import addressed_to, in_every_language, language_of, phrase
 from portal.outbox import OutboxStatus
 from portal.versioning import save_versioned
 
@@ -399,15 +400,16 @@ def _worth_inviting(event) -> bool:
 
 
 def _notice_title(event, kind) -> str:
+    """Lazy: each person's inbox line is in their own language."""
     if kind == NoticeKind.CANCELLATION and not event.is_cancelled:
-        return _("No longer expected: %(event)s") % {"event": event}
+        return phrase(gettext_lazy("No longer expected: %(event)s"), event=str(event))
     if kind == NoticeKind.CANCELLATION:
-        return _("Cancelled: %(event)s") % {"event": event}
+        return phrase(gettext_lazy("Cancelled: %(event)s"), event=str(event))
     if kind == NoticeKind.UPDATE:
-        return _("New time: %(event)s") % {"event": event}
+        return phrase(gettext_lazy("New time: %(event)s"), event=str(event))
     if event.sequence:
-        return _("Changed: %(event)s") % {"event": event}
-    return _("Invitation: %(event)s") % {"event": event}
+        return phrase(gettext_lazy("Changed: %(event)s"), event=str(event))
+    return phrase(gettext_lazy("Invitation: %(event)s"), event=str(event))
 
 
 def _tell(event, people, kind) -> list[User]:
@@ -528,10 +530,14 @@ def checkup_round_announce(checkup_round) -> list[User]:
     )
     network = checkup_round.network
     url = checkup_round_url(checkup_round)
-    title = _("Book your check-up call: %(round)s") % {"round": checkup_round.title}
-    hosts_title = _("Check-up round open: %(round)s") % {"round": checkup_round.title}
-    told = Notification.objects.filter(
-        network=network, url=url, title__in=[title[:300], hosts_title[:300]]
+    title = phrase(gettext_lazy("Book your check-up call: %(round)s"), round=checkup_round.title)
+    hosts_title = phrase(gettext_lazy("Check-up round open: %(round)s"), round=checkup_round.title)
+    told = Notification.objects.filter(  # each told in their own language
+        network=network,
+        url=url,
+        title__in=[
+            text[:300] for text in in_every_language(title) | in_every_language(hosts_title)
+        ],
     )
     if told.exists():
         return []
@@ -550,11 +556,13 @@ def checkup_round_announce(checkup_round) -> list[User]:
     notify(
         recipients=city_people,
         title=title,
-        body=_(
-            "The check-up calls of %(round)s can be booked: pick one of the free times, "
-            "shown in your city's time zone."
-        )
-        % {"round": checkup_round.title},
+        body=phrase(
+            gettext_lazy(
+                "The check-up calls of %(round)s can be booked: pick one of the free times, "
+                "shown in your city's time zone."
+            ),
+            round=checkup_round.title,
+        ),
         url=url,
         network=network,
         email=True,
@@ -563,7 +571,7 @@ def checkup_round_announce(checkup_round) -> list[User]:
     notify(
         recipients=hosts,
         title=hosts_title,
-        body=_("The cities are told, and book their calls among the times offered."),
+        body=gettext_lazy("The cities are told, and book their calls among the times offered."),
         url=url,
         network=network,
     )
@@ -729,10 +737,11 @@ def notice_message(notice: Notice, *, now=None) -> EmailMessage:
     method = "CANCEL" if notice.is_cancellation else "REQUEST"
     invitation = notice.kind == NoticeKind.INVITATION
     changed = invitation and notice.event_sequence > 0
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(user.time_zone):
+    language = language_of(user)
+    with addressed_to(user):  # the attendee's language and zone, whoever changed the event
         in_words = _time_left(notice, now=now or timezone.now())
-        # The body is the same for everyone in a time zone but for the name: it is made
-        # once per zone with a stand-in, which each e-mail replaces by the person's name.
+        # The body is the same for everyone of a language in a time zone but for the name:
+        # it is made once per both with a stand-in, replaced by each person's name.
         stand_in = SimpleNamespace(get_full_name=lambda: _NAME, time_zone=user.time_zone)
         context = {
             "notice": notice,
@@ -750,19 +759,19 @@ def notice_message(notice: Notice, *, now=None) -> EmailMessage:
         }
         subject = _shared(
             event,
-            ("subject", notice.kind, changed, in_words),
+            ("subject", notice.kind, changed, in_words, language),
             lambda: render_to_string("meetings/email/notice_subject.txt", context).strip(),
         )
         body = _shared(
             event,
-            ("body", notice.kind, changed, in_words, str(user.time_zone)),
+            ("body", notice.kind, changed, in_words, str(user.time_zone), language),
             lambda: render_to_string("meetings/email/notice.txt", context),
         ).replace(_NAME, user.get_full_name(), 1)
         # A scheduling message: the organizer and the attendees, the event's UID and its
         # revision, so that the calendar updates the event it already holds.
         ics = _shared(
             event,
-            (method, event.sequence),
+            (method, event.sequence, language),
             lambda: calendar_bytes(
                 [event],
                 method=method,

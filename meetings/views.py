@@ -18,6 +18,7 @@ from partners.roles import city_ids_in
 from partners.selectors import network_slugs_for
 from portal import pagecache
 from portal.confirmations import ConfirmPageMixin, confirmation
+from portal.i18n import addressed_to
 from portal.views import VersionedFormViewMixin
 
 from . import actions, booking, selectors, services
@@ -566,11 +567,12 @@ class CalendarFeedView(View):
                 raise Http404
             scopes = feed_scopes(user)
             pagecache.remember(f"feed:{services.calendar_feed_key(token)}", scopes)
-            response = ics_response(
-                selectors.events_for_feed(user=user),
-                "cities4csr.ics",
-                name=str(_("CITIES4CSR meetings, calls and deadlines")),
-            )
+            with addressed_to(user):  # the owner's language, whatever the calendar app asks
+                response = ics_response(
+                    selectors.events_for_feed(user=user),
+                    "cities4csr.ics",
+                    name=str(_("CITIES4CSR meetings, calls and deadlines")),
+                )
             return response if scopes == remembered else pagecache.refuse(response)
 
         if remembered is None:

@@ -65,8 +65,8 @@ def scopes_of(instance, *, update_fields=None) -> list[str]:
     if isinstance(instance, Network):
         return [pagecache.SITE, pagecache.network_scope(instance.slug)]
     if isinstance(instance, User):
-        if update_fields is not None and set(update_fields) <= {"last_login"}:
-            return [pagecache.user_scope(instance.pk)]
+        if update_fields is not None and set(update_fields) <= {"last_login", "language"}:
+            return [pagecache.user_scope(instance.pk)]  # shown to nobody else
         return [pagecache.SITE, pagecache.user_scope(instance.pk)]  # names show everywhere
     if isinstance(instance, Notification):
         return [pagecache.user_scope(instance.recipient_id)]

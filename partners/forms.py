@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.db.models import BLANK_CHOICE_DASH
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DATE, DatesInOrderMixin, VersionedFormMixin
@@ -37,10 +39,20 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """Each of the portal's languages in its own name ("Italiano", "Latviešu"), as the
+    header's switcher shows them: a person finds their own whatever the page's language."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "job_title", "time_zone"]
+        fields = ["full_name", "job_title", "time_zone", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The browser's language")), *language_choices()]
 
 
 class PartnerProfileForm(VersionedFormMixin, forms.ModelForm):

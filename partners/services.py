@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import outbox, pagecache
+from portal.i18n import addressed_to
 from portal.outbox import OutboxStatus
 from portal.versioning import save_versioned
 
@@ -58,14 +59,26 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and, if asked, e-mail it after commit.
 
-    The e-mails are outbox rows: if the broker is down when the transaction commits, the
-    beat sweep sends them later, so nothing is lost.
+    `title` and `body` are lazy text (`portal.i18n.phrase`, `gettext_lazy`) or words of a
+    person (a comment): each recipient's row holds them in that person's own language, with
+    dates and times in their zone, whoever sent them. The e-mails are outbox rows: if the
+    broker is down when the transaction commits, the beat sweep sends them later, so
+    nothing is lost.
     """
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
-    rows = Notification.objects.bulk_create(
-        Notification(recipient=user, network=network, title=title[:300], body=body, url=url)
-        for user in unique.values()
-    )
+    rows = []
+    for user in unique.values():
+        with addressed_to(user):
+            rows.append(
+                Notification(
+                    recipient=user,
+                    network=network,
+                    title=str(title)[:300],
+                    body=str(body),
+                    url=url,
+                )
+            )
+    rows = Notification.objects.bulk_create(rows)
     pagecache.changed(pagecache.user_scope(pk) for pk in unique)  # their unread count
     if email and rows:
         outbox.send_soon(
@@ -77,12 +90,17 @@ def notify(
 
 
 def notification_message(notification: Notification) -> EmailMessage:
+    """The e-mail of a notification, in its recipient's language (the row holds its text
+    in that language already; the portal's name is translated here)."""
     url = notification.url
     link = f"\n\n{settings.SITE_URL}{url}" if url.startswith("/") else (f"\n\n{url}" if url else "")
+    recipient = notification.recipient
+    with addressed_to(recipient):
+        portal_name = str(_("CITIES4CSR portal"))
     return EmailMessage(
-        subject=f"[CITIES4CSR portal] {notification.title}",
+        subject=f"[{portal_name}] {notification.title}",
         body=f"{notification.body}{link}".strip() or notification.title,
-        to=[notification.recipient.email],
+        to=[recipient.email],
     )
 
 
@@ -131,12 +149,24 @@ def _mark_read(*, user: User, unread, now=None) -> int:
 
 
 def profile_save(*, user: User, data: dict) -> User:
-    """The person's own name, job title and time zone."""
+    """The person's own name, job title, time zone and language."""
     _require(user, "partners.change_own_profile", user)
     for name, value in data.items():
         setattr(user, name, value)
     user.full_clean()
     user.save(update_fields=list(data))
+    return user
+
+
+def language_choose(*, user: User, language: str) -> User:
+    """The language the person reads the portal in (the header's switcher), kept in their
+    profile: their pages, notifications and e-mails follow it on every device."""
+    _require(user, "partners.change_own_profile", user)
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the portal's languages."))
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 
@@ -275,17 +305,25 @@ def invitation_accept(
     return user, invitation
 
 
+def invitation_reader(invitation: Invitation) -> User | None:
+    """Whose language the invitation speaks: the invitee's own, if they have an account
+    already (invited to another network); otherwise the language the person who invited
+    them chose, the best guess there is of a network's language (a city coordinator
+    invites their own team). None: the portal's language."""
+    invitee = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
+    return invitee or invitation.invited_by
+
+
 def invitation_message(invitation: Invitation) -> EmailMessage:
     context = {
         "invitation": invitation,
         "link": f"{settings.SITE_URL}{invitation_link(invitation)}",
         "valid_days": INVITATION_VALID_FOR.days,
     }
-    return EmailMessage(
-        subject=render_to_string("partners/email/invitation_subject.txt", context).strip(),
-        body=render_to_string("partners/email/invitation.txt", context),
-        to=[invitation.email],
-    )
+    with addressed_to(invitation_reader(invitation)):
+        subject = render_to_string("partners/email/invitation_subject.txt", context).strip()
+        body = render_to_string("partners/email/invitation.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[invitation.email])
 
 
 # Roles -----------------------------------------------------------------------------------

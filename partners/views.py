@@ -1,17 +1,21 @@
 """Pages of networks, cities and people: a form in, one service call, a redirect out."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, ListView, TemplateView, UpdateView, View
+from django.views.i18n import set_language
 
 from portal.confirmations import ConfirmPageMixin, confirmation
 from portal.panels import render_panels
@@ -585,9 +589,35 @@ class ProfileView(OwnAccountMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form):
-        services.profile_save(user=self.request.user, data=form.cleaned_data)
+        user = services.profile_save(user=self.request.user, data=form.cleaned_data)
+        # Said in the language just chosen (none chosen: the browser's).
+        translation.activate(user.language or translation.get_language_from_request(self.request))
         messages.success(self.request, _("Your profile has been saved."))
         return HttpResponseRedirect(self.get_success_url())
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class LanguageChooseView(View):
+    """The header's language switcher (Django's `set_language`, which keeps the choice in a
+    cookie and goes back to `next`). Public on purpose: visitors choose a language too.
+
+    A visitor's choice is only a cookie, so the form needs no CSRF token, and the public
+    pages, which carry it, can still be stored once for every visitor. A signed-in person's
+    choice is also kept in their profile: that write is CSRF-checked."""
+
+    public = True
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if request.user.is_authenticated:
+            return csrf_protect(self.choose_for_profile)(request)
+        return set_language(request)
+
+    def choose_for_profile(self, request):
+        language = request.POST.get("language", "")
+        if language in dict(settings.LANGUAGES):
+            services.language_choose(user=request.user, language=language)
+        return set_language(request)
 
 
 class NotificationListView(OwnAccountMixin, ListView):

@@ -3,7 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.http import HttpResponse
 from django.template import loader
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 
@@ -22,6 +22,23 @@ class UserTimezoneMiddleware:
             tz = zoneinfo.ZoneInfo(tz)
         with timezone.override(tz):  # None means the default zone; never leaks to the thread
             return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """The language a signed-in person chose in their profile wins over their browser's
+    and the language cookie (LocaleMiddleware's choice stays for visitors and for people
+    who chose none). Placed after the authentication middleware, which it needs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen and translation.check_for_language(chosen):
+            translation.activate(chosen)  # LocaleMiddleware activates anew for each request
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 class RequestBodyLimitMiddleware:

@@ -114,7 +114,7 @@ def _city_item(cell: states.Standing, *, name_city: bool) -> CalendarItem:
             [
                 f"{obligation.network.acronym}, {partner.city}",
                 _("State: %(state)s") % {"state": state},
-                cell.detail,
+                str(cell.detail),
             ]
         ),
         url=cell.url,

@@ -5,14 +5,15 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy as ngettext
 
 from partners.enums import ObligationState, Role
 from partners.models import ONE_PER_NETWORK, Network, Obligation, User
 from partners.selectors import city_team, people_with_roles
 from partners.services import notify
+from portal.i18n import joined, phrase
 
 from . import states
 from .enums import ReminderStage
@@ -147,21 +148,24 @@ def owers(cell: states.Standing, stage: str) -> list[User]:
 
 
 def _message(cell: states.Standing, stage: str, today: dt.date) -> str:
+    """Lazy: each person reads it in their own language, the date formatted for it."""
     values = {
         "what": cell.obligation.title,
         "city": cell.partner.city,
-        "date": formats.date_format(cell.due_on, "j M Y"),
+        "date": cell.due_on,
         "detail": cell.detail,
     }
     if cell.obligation.is_review:
         if stage == ReminderStage.BEFORE:
-            return _("%(what)s: the review of %(city)s's roadmap is due on %(date)s") % values
-        return _("%(what)s: the review of %(city)s's roadmap was due on %(date)s") % values
+            return phrase(
+                _("%(what)s: the review of %(city)s's roadmap is due on %(date)s"), **values
+            )
+        return phrase(_("%(what)s: the review of %(city)s's roadmap was due on %(date)s"), **values)
     if stage == ReminderStage.BEFORE:
-        return _("%(what)s: due on %(date)s") % values
+        return phrase(_("%(what)s: due on %(date)s"), **values)
     if cell.due_on >= today:  # e.g. a follow-up past its own date, before the obligation's
-        return _("%(what)s: late (%(detail)s), due on %(date)s") % values
-    return _("%(what)s: late since %(date)s") % values
+        return phrase(_("%(what)s: late (%(detail)s), due on %(date)s"), **values)
+    return phrase(_("%(what)s: late since %(date)s"), **values)
 
 
 def _send(cell: states.Standing, stage: str, days_before: int, today: dt.date, sent) -> int:
@@ -222,12 +226,14 @@ def _escalate(obligation: Obligation, cells: list[states.Standing]) -> int:
             values = {
                 "what": obligation.title,
                 "city": cell.partner.city,
-                "days": ngettext("%(n)d day", "%(n)d days", cell.days_late) % {"n": cell.days_late},
+                "days": phrase(ngettext("%(n)d day", "%(n)d days", "n"), n=cell.days_late),
             }
             if obligation.is_review:
-                title = _("%(what)s: the review of %(city)s's roadmap is %(days)s late") % values
+                title = phrase(
+                    _("%(what)s: the review of %(city)s's roadmap is %(days)s late"), **values
+                )
             else:
-                title = _("%(what)s: %(city)s is %(days)s late") % values
+                title = phrase(_("%(what)s: %(city)s is %(days)s late"), **values)
             try:
                 with transaction.atomic():
                     row = ReminderSent.objects.create(
@@ -249,20 +255,23 @@ def _escalate(obligation: Obligation, cells: list[states.Standing]) -> int:
                 title = ngettext(
                     "%(what)s: the review of %(count)d city's roadmap is late: %(cities)s",
                     "%(what)s: the reviews of %(count)d cities' roadmaps are late: %(cities)s",
-                    len(new),
+                    "count",
                 )
             else:
                 title = ngettext(
                     "%(what)s: %(count)d city is late: %(cities)s",
                     "%(what)s: %(count)d cities are late: %(cities)s",
-                    len(new),
+                    "count",
                 )
             notify(
                 recipients=recipients,
                 network=network,
                 email=True,
                 url=reverse("progress:matrix", args=[network.slug]),
-                title=title % {"what": obligation.title, "count": len(new), "cities": cities},
-                body="\n".join(f"{cell.partner.city}: {cell.detail}" for cell in new),
+                title=phrase(title, what=obligation.title, count=len(new), cities=cities),
+                body=joined(
+                    phrase("%(city)s: %(detail)s", city=cell.partner.city, detail=cell.detail)
+                    for cell in new
+                ),
             )
     return len(new)

@@ -23,9 +23,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy as ngettext
 
 from iap.enums import RoadmapState, SsaStatus
 from iap.models import RoadmapTransition, SmallScaleAction
@@ -34,6 +34,7 @@ from meetings.models import Action, Attendance, Call, Meeting
 from partners.enums import ObligationKind, ObligationState, Role
 from partners.models import Membership, Network, Obligation, Partner, UlgMeeting
 from partners.roles import city_ids_in, holds
+from portal.i18n import date_text, phrase
 
 #: An obligation is "due soon" from this many days before its date.
 DUE_SOON_DAYS = 14
@@ -260,7 +261,7 @@ def _actions_annotations(ob, today) -> dict:
 
 
 def _date(value) -> str:
-    return formats.date_format(value, "j M Y") if value else ""
+    return date_text(value, "j M Y") if value else ""
 
 
 def _local_date(value):
@@ -288,7 +289,7 @@ def _roadmap(obligation, partner, today):
     submitted = _local_date(partner.roadmap_submitted_at)
     url = _city_url("iap:roadmap", partner)
     if submitted:
-        detail = _("Submitted on %(date)s") % {"date": _date(submitted)}
+        detail = phrase(_("Submitted on %(date)s"), date=_date(submitted))
         return _cell(obligation, partner, state=ObligationState.DONE, due_on=obligation.due_on,
                      detail=detail, url=url, today=today)  # fmt: skip
     state = state_by_date(due_on=obligation.due_on, today=today, opens_on=obligation.opens_on)
@@ -303,9 +304,14 @@ def _review(obligation, partner, today):
     if partner.roadmap_state in WAITING_FOR_REVIEW and waited_since:
         due_on = waited_since + dt.timedelta(days=obligation.within_days)
         days = (today - waited_since).days
-        detail = ngettext(
-            "Waiting for review for %(days)d day", "Waiting for review for %(days)d days", days
-        ) % {"days": days}
+        detail = phrase(
+            ngettext(
+                "Waiting for review for %(days)d day",
+                "Waiting for review for %(days)d days",
+                "days",
+            ),
+            days=days,
+        )
         # "Due soon" in the last third of the time given, at most the usual two weeks.
         soon = min(DUE_SOON_DAYS, max(1, obligation.within_days // 3))
         state = state_by_date(due_on=due_on, today=today, soon_days=soon)
@@ -313,10 +319,11 @@ def _review(obligation, partner, today):
                      today=today)  # fmt: skip
     if waited_since:
         decided = _local_date(partner.roadmap_state_since)
-        detail = _("%(state)s on %(date)s") % {
-            "state": RoadmapState(partner.roadmap_state).label,
-            "date": _date(decided),
-        }
+        detail = phrase(
+            _("%(state)s on %(date)s"),
+            state=RoadmapState(partner.roadmap_state).label,
+            date=_date(decided),
+        )
         return _cell(obligation, partner, state=ObligationState.DONE, due_on=None,
                      detail=detail, url=url, today=today)  # fmt: skip
     return _cell(obligation, partner, state=ObligationState.NOT_DUE_YET, due_on=None,
@@ -325,7 +332,7 @@ def _review(obligation, partner, today):
 
 def _ssas(obligation, partner, today):
     count = partner.ssas_planned
-    detail = _("%(count)d of %(target)d planned") % {"count": count, "target": obligation.target}
+    detail = phrase(_("%(count)d of %(target)d planned"), count=count, target=obligation.target)
     url = _city_url("iap:ssa_list", partner)
     if count >= obligation.target:
         state = ObligationState.DONE
@@ -340,7 +347,7 @@ def _ulg_meeting(obligation, partner, today):
     url = _city_url("partners:ulg" if partner.ulg_visible else "partners:partner_detail", partner)
     if held:
         return _cell(obligation, partner, state=ObligationState.DONE, due_on=obligation.due_on,
-                     detail=_("Held on %(date)s") % {"date": _date(held)}, url=url,
+                     detail=phrase(_("Held on %(date)s"), date=_date(held)), url=url,
                      today=today)  # fmt: skip
     state = state_by_date(due_on=obligation.due_on, today=today, opens_on=obligation.opens_on)
     return _cell(obligation, partner, state=state, due_on=obligation.due_on,
@@ -388,7 +395,7 @@ def _follow_ups(obligation, partner, today):
                      today=today)  # fmt: skip
     if not open_:
         detail = (
-            _("%(done)d of %(total)d done") % {"done": total, "total": total}
+            phrase(_("%(done)d of %(total)d done"), done=total, total=total)
             if total
             else _("No follow-ups to do")
         )
@@ -400,7 +407,7 @@ def _follow_ups(obligation, partner, today):
     if overdue and state != ObligationState.NOT_DUE_YET:
         # An action past its own date is late already, counted from that date.
         state, due_on = ObligationState.LATE, min(due_on, first_overdue or due_on)
-    detail = _("%(done)d of %(total)d done") % {"done": total - open_, "total": total}
+    detail = phrase(_("%(done)d of %(total)d done"), done=total - open_, total=total)
     return _cell(obligation, partner, state=state, due_on=due_on, detail=detail, url=url,
                  today=today)  # fmt: skip
 

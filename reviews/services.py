@@ -21,13 +21,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from partners.enums import Role
 from partners.models import User
 from partners.roles import city_ids_in
 from partners.selectors import city_team, people_with_roles
 from partners.services import notify
+from portal.i18n import phrase
 
 from .enums import ReviewState, Side, ThreadState
 from .models import Message, Reviewed, Thread
@@ -65,7 +66,7 @@ def _move(document: Reviewed, *, user: User | None, to_state: str, comment: str 
 
 
 def _label(document: Reviewed) -> str:
-    return str(document._meta.verbose_name)
+    return document._meta.verbose_name  # lazy: in each reader's language
 
 
 def _tell(recipients, *, document: Reviewed, title: str, body: str = "", exclude=None) -> None:
@@ -123,11 +124,14 @@ def submit(*, user: User, document: Reviewed, comment: str = "", today: dt.date 
         _tell(
             peers,
             document=document,
-            title=_(
-                "%(city)s asks for your comments on its %(document)s (version %(n)d) by "
-                "%(date)s"
-            )
-            % {**values, "date": document.peer_review_until.isoformat()},
+            title=phrase(
+                gettext_lazy(
+                    "%(city)s asks for your comments on its %(document)s (version %(n)d) by "
+                    "%(date)s"
+                ),
+                **values,
+                date=document.peer_review_until,
+            ),
             body=comment,
         )
     else:
@@ -135,7 +139,9 @@ def submit(*, user: User, document: Reviewed, comment: str = "", today: dt.date 
         _tell(
             _reviewers(document),
             document=document,
-            title=_("%(city)s submitted its %(document)s (version %(n)d)") % values,
+            title=phrase(
+                gettext_lazy("%(city)s submitted its %(document)s (version %(n)d)"), **values
+            ),
             body=comment,
         )
     return document
@@ -165,9 +171,10 @@ def withdraw(*, user: User, document: Reviewed, reason: str = "") -> Reviewed:
     _tell(
         _peer_teams(document) if was_with_peers else _reviewers(document),
         document=document,
-        title=_("%(city)s withdrew its %(document)s") % {
-            "city": document.partner.city, "document": _label(document)
-        },
+        title=phrase(
+            gettext_lazy("%(city)s withdrew its %(document)s"),
+            city=document.partner.city, document=_label(document),
+        ),
         body=reason,
     )  # fmt: skip
     return document
@@ -187,14 +194,18 @@ def end_peer_review(*, user: User | None, document: Reviewed) -> Reviewed:
     _tell(
         _reviewers(document),
         document=document,
-        title=ngettext(
-            "%(city)s's %(document)s is ready for review, with %(n)d comment from the "
-            "paired cities",
-            "%(city)s's %(document)s is ready for review, with %(n)d comments from the "
-            "paired cities",
-            comments,
-        )
-        % {"city": document.partner.city, "document": _label(document), "n": comments},
+        title=phrase(
+            ngettext_lazy(
+                "%(city)s's %(document)s is ready for review, with %(n)d comment from the "
+                "paired cities",
+                "%(city)s's %(document)s is ready for review, with %(n)d comments from the "
+                "paired cities",
+                "n",
+            ),
+            city=document.partner.city,
+            document=_label(document),
+            n=comments,
+        ),
         exclude=user,
     )
     return document
@@ -226,7 +237,10 @@ def _begin_review(document: Reviewed, *, user: User, tell: bool = True) -> bool:
         _tell(
             city_team(partner=document.partner),
             document=document,
-            title=_("The review of your %(document)s has started") % {"document": _label(document)},
+            title=phrase(
+                gettext_lazy("The review of your %(document)s has started"),
+                document=_label(document),
+            ),
         )
     return True
 
@@ -255,7 +269,9 @@ def request_changes(*, user: User, document: Reviewed, comment: str) -> Reviewed
     _tell(
         city_team(partner=document.partner),
         document=document,
-        title=_("Changes requested on your %(document)s") % {"document": _label(document)},
+        title=phrase(
+            gettext_lazy("Changes requested on your %(document)s"), document=_label(document)
+        ),
         body=comment,
     )
     return document
@@ -273,8 +289,11 @@ def approve(*, user: User, document: Reviewed, comment: str = "") -> Reviewed:
             *people_with_roles(network=document.partner.network, roles=[Role.COORDINATOR]),
         ],
         document=document,
-        title=_("%(city)s's %(document)s is approved")
-        % {"city": document.partner.city, "document": _label(document)},
+        title=phrase(
+            gettext_lazy("%(city)s's %(document)s is approved"),
+            city=document.partner.city,
+            document=_label(document),
+        ),
         body=comment,
     )
     return document
@@ -292,7 +311,9 @@ def reopen(*, user: User, document: Reviewed, reason: str) -> Reviewed:
     _tell(
         city_team(partner=document.partner),
         document=document,
-        title=_("Your approved %(document)s was reopened") % {"document": _label(document)},
+        title=phrase(
+            gettext_lazy("Your approved %(document)s was reopened"), document=_label(document)
+        ),
         body=reason,
     )
     return document
@@ -373,8 +394,11 @@ def thread_open(
         document=document,
         title=_review_started_with_a_comment(document)
         if started
-        else _("New comment on the %(document)s of %(city)s")
-        % {"document": _label(document), "city": document.partner.city},
+        else phrase(
+            gettext_lazy("New comment on the %(document)s of %(city)s"),
+            document=_label(document),
+            city=document.partner.city,
+        ),
         body=body,
         exclude=user,
     )
@@ -382,9 +406,10 @@ def thread_open(
 
 
 def _review_started_with_a_comment(document: Reviewed) -> str:
-    return _("The review of your %(document)s has started with a comment") % {
-        "document": _label(document)
-    }
+    return phrase(
+        gettext_lazy("The review of your %(document)s has started with a comment"),
+        document=_label(document),
+    )
 
 
 def _locked_thread(thread: Thread) -> tuple[Thread, Reviewed]:
@@ -421,8 +446,11 @@ def thread_reply(*, user: User, thread: Thread, body: str) -> Message:
         document=document,
         title=_review_started_with_a_comment(document)
         if started
-        else _("New reply on the %(document)s of %(city)s")
-        % {"document": _label(document), "city": document.partner.city},
+        else phrase(
+            gettext_lazy("New reply on the %(document)s of %(city)s"),
+            document=_label(document),
+            city=document.partner.city,
+        ),
         body=body,
         exclude=user,
     )
@@ -440,8 +468,11 @@ def thread_mark_answered(*, user: User, thread: Thread) -> Thread:
     _tell(
         _other_side(thread, document, Side.CITY),
         document=document,
-        title=_("%(city)s answered a comment on its %(document)s")
-        % {"city": document.partner.city, "document": _label(document)},
+        title=phrase(
+            gettext_lazy("%(city)s answered a comment on its %(document)s"),
+            city=document.partner.city,
+            document=_label(document),
+        ),
         body=thread.anchor_label,
         exclude=user,
     )

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -63,7 +64,7 @@ def done_message(action: str, document) -> str:
         return _(
             "Your %(document)s has been sent to your paired cities for their comments until "
             "%(date)s; the lead expert will review it after that."
-        ) % {"document": name, "date": document.peer_review_until.isoformat()}
+        ) % {"document": name, "date": date_format(document.peer_review_until)}
     return {
         ReviewAction.SUBMIT: _("Your %(document)s has been submitted to the lead expert."),
         ReviewAction.WITHDRAW: _(

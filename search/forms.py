@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Kind
+from .enums import KIND_HEADINGS, Kind
 from .selectors import MAX_QUERY_LENGTH
 
 
@@ -19,6 +19,6 @@ class SearchForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Show"),
-        choices=[("", _("All kinds")), *Kind.choices],
+        choices=[("", _("All kinds")), *((kind.value, KIND_HEADINGS[kind]) for kind in Kind)],
         required=False,
     )

@@ -71,8 +71,7 @@ class Index:
     record: Callable[[Model], Record | None]
     #: (user, networks) → querysets of the model's rows the person may see.
     visible: Callable[[object, list], Iterable[QuerySet]]
-    #: Some rows may be seen by people of no network (published news): the person's
-    #: networks do not bound what `visible` gives.
+    #: Some rows are seen by people of no network (published news, by the public).
     public: bool = False
 
 
@@ -148,7 +147,7 @@ def _call(call: Call) -> Record:
         network_id=call.network_id,
         title=call.title,
         url=call.get_absolute_url(),
-        body=plain(call.notes, *cities),
+        body=plain(call.notes),
         detail=", ".join([f"{call.starts_at:%Y-%m-%d}", *cities]),
     )
 
@@ -187,8 +186,9 @@ def _each_network(selector):
 def _roadmap(roadmap: Roadmap) -> Record:
     partner = roadmap.partner
     return _of_city(
-        partner, title=partner.city, url=roadmap.get_absolute_url(), body=plain(partner.iap_focus)
-    )
+        partner, title=partner.city, url=roadmap.get_absolute_url(), body=plain(partner.iap_focus),
+        detail="",
+    )  # fmt: skip
 
 
 def _step(step: RoadmapStep) -> Record:
@@ -316,7 +316,7 @@ def _person(membership: Membership) -> Record | None:
         partner_id=membership.partner_id,
         title=user.get_full_name(),
         url=url,
-        body=plain(user.job_title, *roles, *cities),
+        body=plain(user.job_title),
         detail=", ".join([*roles, *cities]),
     )
 
@@ -351,12 +351,12 @@ def _article(article: Article) -> Record:
 
 
 def _articles_visible(user, networks):
-    """Published articles of every network (the public reads them), and what the person's
-    own networks let them see besides (drafts, for their editors)."""
-    return [
-        published_articles(),
-        *(articles_visible_to(user=user, network=network) for network in networks),
-    ]
+    """What the person's networks let them see (drafts too, for their editors); for a
+    person of no network, the published news of every network, which the public reads.
+    A member is not shown other networks' news: their search is about their own work."""
+    if not networks:
+        return [published_articles()]
+    return [articles_visible_to(user=user, network=network) for network in networks]
 
 
 INDEXES: list[Index] = [

@@ -86,27 +86,43 @@ def _entries(index: Index, rows) -> Iterator[Entry]:
             yield _entry(index, content_type, obj.pk, record)
 
 
-def _vectorise(entries) -> None:
+def _vectorise(entries, configs=None) -> None:
     """Compute the vectors of the entries just written, one statement per language."""
-    for config in set(entries.values_list("config", flat=True).order_by()):
+    if configs is None:
+        configs = set(entries.values_list("config", flat=True).order_by())
+    for config in configs:
         entries.filter(config=config).update(vector=vector_of(config))
+
+
+#: What a refresh writes over an entry that is there already.
+_WRITTEN = ["network", "partner", "title", "detail", "body", "url", "config", "updated_at"]
 
 
 def refresh(model, pks) -> None:
     """Read these rows of `model` again: their entries as the rows are now, none for the
-    rows gone."""
+    rows gone. Written over what is there (two transactions refreshing one row at once
+    both succeed; the later one's reading stays)."""
     pks = sorted(set(pks))
     indexes = indexes_of(model)
     if not pks or not indexes:
         return
     content_type = ContentType.objects.get_for_model(model)
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        Entry.objects.filter(content_type=content_type, object_id__in=pks).delete()
-        created = []
+        written = []
         for index in indexes:
             rows = index.rows(model._default_manager.filter(pk__in=pks))
-            created += Entry.objects.bulk_create(list(_entries(index, rows)), batch_size=BATCH)
-        _vectorise(Entry.objects.filter(pk__in=[entry.pk for entry in created]))
+            written += Entry.objects.bulk_create(
+                list(_entries(index, rows)),
+                batch_size=BATCH,
+                update_conflicts=True,
+                unique_fields=["content_type", "object_id", "kind"],
+                update_fields=_WRITTEN,
+            )
+        kept = [entry.pk for entry in written]
+        Entry.objects.filter(content_type=content_type, object_id__in=pks).exclude(
+            pk__in=kept
+        ).delete()
+        _vectorise(Entry.objects.filter(pk__in=kept), {entry.config for entry in written})
 
 
 def rebuild(*, networks=None) -> int:
@@ -128,6 +144,8 @@ def rebuild(*, networks=None) -> int:
                     batch = []
             Entry.objects.bulk_create(batch)
         _vectorise(entries.filter(vector__isnull=True))
+        with connection.cursor() as cursor:  # the planner learns the new rows at once
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Entry._meta.db_table)}")
         return entries.count()
 
 

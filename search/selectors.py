@@ -3,7 +3,8 @@
 Who may see what is never decided here: each kind's rows are those its own selector
 gives the person (`search.indexes`), asked inside the one query that matches the words,
 so that another city's local group, another network's meeting or a draft article are
-neither listed nor counted. Two queries in all: the count of each kind, then one page.
+neither listed nor counted. Two queries in all: every entry found (its id, kind and rank,
+which give the counts and the order), then the page's entries with their highlighting.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
-from django.utils.functional import cached_property
+from django.db.models import F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -41,16 +41,19 @@ def search_query(text: str):
 
 def visible_entries(*, user) -> QuerySet[Entry]:
     """The entries of what the person may see: for each kind, the rows its selector gives
-    them in each of their networks (and published news, which everyone sees)."""
+    them in each of their networks; for a person of no network (a visitor), the published
+    news."""
     networks = network_list_for(user=user) if user.is_authenticated else []
     mine = [network.pk for network in networks]
-    allowed = Q()
+    kinds_by_rule = {}  # the kinds of one model seen by one rule (a meeting and its minutes)
     for index in INDEXES:
-        if not networks and not index.public:
-            continue
-        for rows in index.visible(user, networks):
-            condition = Q(kind=index.kind, object_id__in=rows.order_by().values("pk"))
-            if not index.public:
+        if networks or index.public:
+            kinds_by_rule.setdefault((index.model, index.visible), []).append(index.kind)
+    allowed = Q()
+    for (_model, visible), kinds in kinds_by_rule.items():
+        for rows in visible(user, networks):
+            condition = Q(kind__in=kinds, object_id__in=rows.order_by().values("pk"))
+            if networks:  # and never another network's, whatever a selector says
                 condition &= Q(network__in=mine)
             allowed |= condition
     if not allowed:
@@ -73,79 +76,71 @@ class KindFound:
         return KIND_HEADINGS[Kind(self.kind)]
 
 
-class _CountedPaginator(Paginator):
-    """Pages of results whose number is already known from the counts of each kind."""
-
-    def __init__(self, object_list, per_page, *, total: int):
-        super().__init__(object_list, per_page)
-        self._total = total
-
-    @cached_property
-    def count(self):
-        return self._total
-
-
 @dataclass
 class Results:
+    """What a search found: the count of each kind (`kinds`, the kind with the best result
+    first) and, in the order the pages list them, the entries' ids."""
+
     text: str
     kind: str
     kinds: list[KindFound]
-    _found: QuerySet = None
-    _query: object = None
+    #: (id, kind) of each entry found, best group first, best first within it.
+    ranked: list[tuple[int, str]]
+    query: object = None
 
     @property
     def total(self) -> int:
-        return sum(found.count for found in self.kinds)
-
-    @property
-    def shown_total(self) -> int:
-        """How many results the pages list: of the kind chosen, or all."""
-        if self.kind:
-            return sum(found.count for found in self.kinds if found.kind == self.kind)
-        return self.total
+        return len(self.ranked)
 
     def page(self, number) -> Page:
-        """One page of results, best group first, each result with `title_marked` and
-        `snippet` (safe HTML: the text escaped, the words found in <mark>)."""
-        order = Case(
-            *(When(kind=found.kind, then=Value(n)) for n, found in enumerate(self.kinds)),
-            default=Value(len(self.kinds)),
-        )
-        rows = self._found.filter(kind=self.kind) if self.kind else self._found
-        rows = rows.annotate(
-            rank=SearchRank(F("vector"), self._query),
-            group=order,
-            title_headline=SearchHeadline(
-                "title", self._query, config=F("config"), start_sel=START_MARK,
-                stop_sel=STOP_MARK, highlight_all=True,
-            ),
-            snippet_headline=SearchHeadline(
-                "body", self._query, config=F("config"), start_sel=START_MARK,
-                stop_sel=STOP_MARK, max_words=30, min_words=12, max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        ).order_by("group", "-rank", "pk")  # fmt: skip
-        paginator = _CountedPaginator(rows, PAGE_SIZE, total=self.shown_total)
-        page = paginator.get_page(number)
-        page.object_list = [_marked_entry(entry) for entry in page.object_list]
+        """One page of results (of the kind chosen, or all), each entry with `heading`,
+        `title_marked` and `snippet` (safe HTML: the text escaped, the words found in
+        <mark>). The highlighting is made for the page's entries only."""
+        listed = [pk for pk, kind in self.ranked if not self.kind or kind == self.kind]
+        page = Paginator(listed, PAGE_SIZE).get_page(number)
+        headlines = dict(
+            Entry.objects.filter(pk__in=page.object_list)
+            .annotate(
+                title_headline=SearchHeadline(
+                    "title", self.query, config=F("config"), start_sel=START_MARK,
+                    stop_sel=STOP_MARK, highlight_all=True,
+                ),
+                snippet_headline=SearchHeadline(
+                    "body", self.query, config=F("config"), start_sel=START_MARK,
+                    stop_sel=STOP_MARK, max_words=30, min_words=12, max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .defer("body", "vector")
+            .in_bulk()
+        )  # fmt: skip
+        shown = [headlines[pk] for pk in page.object_list if pk in headlines]
+        page.object_list = [_marked_entry(entry) for entry in shown]
         return page
 
 
 def search(*, user, text: str, kind: str = "") -> Results:
-    """What the person may find for `text` (of one kind, if given): the count of each
-    kind, the kind with the best result first; `Results.page()` lists them."""
+    """What the person may find for `text`, in one query: each entry's kind and rank; the
+    groups are ordered by their best result, the entries by rank within their group."""
     query = search_query(text)
-    found = visible_entries(user=user).filter(vector=query)
-    counts = (
-        found.order_by()
-        .values("kind")
-        .annotate(count=Count("pk"), best=Max(SearchRank(F("vector"), query)))
+    found = list(
+        visible_entries(user=user)
+        .filter(vector=query)
+        .annotate(rank=SearchRank(F("vector"), query))
+        .values_list("pk", "kind", "rank")
     )
+    best, counts = {}, {}
+    for _pk, found_kind, rank in found:
+        counts[found_kind] = counts.get(found_kind, 0) + 1
+        best[found_kind] = max(best.get(found_kind, rank), rank)
     kinds = sorted(
-        (KindFound(row["kind"], row["count"], row["best"]) for row in counts),
-        key=lambda found: (-found.best, _KIND_ORDER.get(found.kind, 0)),
+        (KindFound(k, counts[k], best[k]) for k in counts),
+        key=lambda group: (-group.best, _KIND_ORDER.get(group.kind, 0)),
     )
-    return Results(text=text, kind=kind, kinds=kinds, _found=found, _query=query)
+    group_of = {group.kind: n for n, group in enumerate(kinds)}
+    found.sort(key=lambda row: (group_of[row[1]], -row[2], row[0]))
+    ranked = [(pk, found_kind) for pk, found_kind, _rank in found]
+    return Results(text=text, kind=kind, kinds=kinds, ranked=ranked, query=query)
 
 
 def marked(headline: str | None) -> SafeString:

@@ -384,3 +384,38 @@ def test_the_demo_article_has_an_italian_and_a_stale_french_translation(
     stale = {t.language: t.is_stale for t in published.translations.all()}
     assert stale == {"fr": True, "it": False}
     assert published.status == ArticleStatus.PUBLISHED
+
+
+def test_the_sitemap_lists_the_translations_of_published_articles_only(
+    client, published, draft, italian
+):
+    translate(draft, "fr", title="Brouillon")
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locations = {loc.text for loc in root.iter(f"{ns}loc")}
+    assert f"http://testserver{published.url_in('it')}" in locations
+    assert not any(draft.slug in location for location in locations)
+
+
+def test_the_originals_language_is_chosen_by_its_editors_and_cannot_take_a_translations(
+    client_for, net, coordinator, published, italian
+):
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("news:create", args=[net.slug]), {"title": "Ciao", "language": "it", "body": "B."}
+    )
+    assert response.status_code == 302
+    written_in_italian = published.network.articles.get(title="Ciao")
+    assert written_in_italian.language == "it"
+    page = client.get(urls(net, written_in_italian)["create"]).content.decode()
+    assert '<option value="en">English</option>' in page
+    assert '<option value="it">' not in page
+
+    edit_url = reverse("news:edit", args=[net.slug, published.pk])
+    data = {"version": published.version, "title": published.title, "body": published.body}
+    response = client.post(edit_url, {**data, "language": "it"})
+    assert "The article has a translation in this language. Remove it first." in (
+        response.content.decode()
+    )
+    published.refresh_from_db()
+    assert published.language == "en"
