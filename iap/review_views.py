@@ -4,7 +4,7 @@ given the document of the city named in the address, and the parts a thread may 
 from django.http import Http404
 from django.views import View
 
-from reviews.views import ThreadActionViewMixin, ThreadOpenViewMixin, TransitionViewMixin
+from reviews.mixins import ThreadActionViewMixin, ThreadOpenViewMixin, TransitionViewMixin
 
 from .enums import SectionKind
 from .views import PlanMixin, RoadmapMixin

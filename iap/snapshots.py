@@ -6,6 +6,8 @@ so that a version reads the same in every language; iap.compare writes them in w
 
 from __future__ import annotations
 
+from .enums import SectionKind
+
 STEP_FIELDS = ["title", "description", "owner", "starts_on", "due_on", "status", "is_milestone"]
 ACTION_FIELDS = [
     "title",
@@ -32,7 +34,8 @@ def roadmap_snapshot(roadmap) -> list[dict]:
 
 
 def plan_snapshot(plan) -> dict:
-    sections = plan.sections.all()
+    order = {kind: n for n, kind in enumerate(SectionKind.values)}
+    sections = sorted(plan.sections.all(), key=lambda s: order.get(s.kind, len(order)))
     actions = plan.actions.prefetch_related("indicators", "stakeholders").order_by(
         "starts_on", "pk"
     )

@@ -375,6 +375,7 @@ def _with_feedback(cities):
     comments = (
         Message.objects.filter(thread__roadmap__partner=OuterRef("pk"))
         .exclude(side=Side.CITY)
+        .exclude(thread__is_change_request=True)  # listed with the decisions
         .order_by("-written_at", "-pk")[:FEEDBACK_SHOWN]
     )
     decisions = (

@@ -5,7 +5,7 @@ Reversible: going back writes the comments, the plan status and the lessons agai
 
 from django.db import migrations
 
-CITY_ROLES = ("city_coordinator", "city_member")
+CITY_ROLES = ("city_coordinator", "city_team_member")
 
 RUBRIC = [
     (
@@ -130,7 +130,7 @@ def forward(apps, schema_editor):
 
     for plan in ActionPlan.objects.select_related("partner"):
         final = plan.status == "final"
-        if final:
+        if final and plan.state != "approved":  # not already approved through the engine
             sections = [{"kind": s.kind, "body": s.body} for s in plan.sections.all()]
             actions = [
                 {
@@ -162,7 +162,7 @@ def forward(apps, schema_editor):
                 at=comment.created_at, body=comment.body, open_=not final,
             )  # fmt: skip
 
-    for ssa in SmallScaleAction.objects.exclude(lessons=""):
+    for ssa in SmallScaleAction.objects.exclude(lessons="").filter(lesson_items__isnull=True):
         for text in [part.strip() for part in ssa.lessons.split("\n\n") if part.strip()]:
             SsaLesson.objects.create(ssa=ssa, text=text)
 

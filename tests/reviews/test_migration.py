@@ -230,11 +230,6 @@ def test_old_comments_states_and_lessons_come_into_the_engine(migrator):
     assert RubricCriterion.objects.filter(network__slug="csr", section="funding").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="iap 0009 CITY_ROLES names 'city_member'; the role is 'city_team_member'",
-)
 def test_a_city_members_old_comment_becomes_the_citys_thread(migrator):
     migrator.migrate(BEFORE)
     old = OldWorld()
@@ -305,12 +300,6 @@ def test_going_back_writes_the_comments_the_plan_status_and_the_lessons_again(
     assert ssa.lessons == LESSONS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(IntegrityError, AssertionError),
-    reason="iap 0009 forward, after going back, makes a second version 1 of an approved "
-    "plan and doubles the lessons",
-)
 def test_back_and_forth_again_doubles_nothing(migrator, engine_world, city_coordinator_a,
                                               lead_expert):  # fmt: skip
     plan = engine_world["plan"]

@@ -1,4 +1,4 @@
-"""The pages of the review engine, for any reviewed document.
+"""The view mixins of the review engine, for any reviewed document.
 
 An app's views give the document (`document`, fetched through its visibility selector,
 so that another city's is a 404) and the part a thread may be about (`anchor_for`);
