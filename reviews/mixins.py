@@ -64,7 +64,7 @@ def done_message(action: str, document) -> str:
         return _(
             "Your %(document)s has been sent to your paired cities for their comments until "
             "%(date)s; the lead expert will review it after that."
-        ) % {"document": name, "date": date_format(document.peer_review_until)}
+        ) % {"document": name, "date": date_format(document.peer_review_until, "j F Y")}
     return {
         ReviewAction.SUBMIT: _("Your %(document)s has been submitted to the lead expert."),
         ReviewAction.WITHDRAW: _(

@@ -45,7 +45,9 @@ from .models import BODY_LENGTH
 START_MARK, STOP_MARK = "\ue000", "\ue001"
 _MARKS = str.maketrans("", "", START_MARK + STOP_MARK)
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_SIGNS = re.compile(r"(^|\s)(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s|[*_`~]{1,3}", re.MULTILINE)
+#: What opens a line of Markdown (headings, quotes, list markers, in any mix), and emphasis.
+_MARKDOWN_OPENING = re.compile(r"^[ \t]*(?:(?:#{1,6}|>|[-*+]|\d{1,9}[.)])[ \t]+)+", re.MULTILINE)
+_MARKDOWN_EMPHASIS = re.compile(r"[*`~]{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def plain(*parts) -> str:
     """The words of `parts` (Markdown or plain text) joined, without Markdown's signs."""
     text = "\n".join(str(part) for part in parts if part)
     text = _MARKDOWN_LINK.sub(r"\1", text)
-    text = _MARKDOWN_SIGNS.sub(r"\1", text)
+    text = _MARKDOWN_EMPHASIS.sub("", _MARKDOWN_OPENING.sub("", text))
     return text.translate(_MARKS)[:BODY_LENGTH]
 
 
@@ -292,7 +294,7 @@ def _people_rows(memberships: QuerySet) -> QuerySet:
     theirs = Membership.objects.filter(
         user=OuterRef("user_id"), network=OuterRef("network_id")
     ).order_by("pk")
-    return memberships.select_related("user", "partner", "network").annotate(
+    return memberships.select_related("user", "partner__network", "network").annotate(
         all_roles=ArraySubquery(theirs.values("role")),
         all_cities=ArraySubquery(theirs.filter(partner__isnull=False).values("partner__city")),
         first_pk=Subquery(theirs.values("pk")[:1]),

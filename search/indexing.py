@@ -34,7 +34,7 @@ from .indexes import (
     indexes_of,
     without_marks,
 )
-from .languages import ENGLISH
+from .languages import ENGLISH, available
 from .models import BODY_LENGTH, Entry
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,8 @@ def refresh(model, pks) -> None:
 
 def rebuild(*, networks=None) -> int:
     """Every entry (of these networks only) made anew; returns how many there are."""
+    if not available():
+        return 0
     entries = Entry.objects.all()
     if networks is not None:
         entries = entries.filter(network__in=[getattr(n, "pk", n) for n in networks])
@@ -257,6 +259,8 @@ def _relations():
 
 def connect() -> None:
     """Listen to every model the search reads (called from the app's ready())."""
+    if not available():
+        return
     for model in {*indexed_models(), *NEIGHBOURS}:
         uid = f"search_{model._meta.label_lower}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)

@@ -13,7 +13,12 @@ joined with OR: whatever language an entry was read in, the query was read in it
 the words meet stem to stem. One query, whatever the languages, uses the GIN index.
 Languages without a stemmer in PostgreSQL (Bulgarian, Latvian, Croatian, Slovak …) are
 read word for word (`simple`), accents folded all the same.
+
+The configurations exist on PostgreSQL only: on another database (the SQLite try-out of
+the README) nothing is indexed and the search page says so (`available`).
 """
+
+from django.db import connection
 
 #: The languages the portal has a configuration for (PostgreSQL's names).
 LANGUAGES = ("simple", "english", "french", "hungarian", "italian", "portuguese", "spanish")
@@ -62,3 +67,8 @@ def config_of_language(code: str | None) -> str:
 def query_configs() -> list[str]:
     """Every configuration an entry may have been read in, for reading a query."""
     return [config_name(language) for language in LANGUAGES]
+
+
+def available() -> bool:
+    """Whether the database has full-text search: PostgreSQL."""
+    return connection.vendor == "postgresql"

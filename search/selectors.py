@@ -23,7 +23,7 @@ from partners.selectors import network_list_for
 
 from .enums import KIND_HEADINGS, Kind
 from .indexes import INDEXES, START_MARK, STOP_MARK
-from .languages import query_configs
+from .languages import available, query_configs
 from .models import Entry
 
 #: The longest query accepted, in characters.
@@ -122,6 +122,8 @@ class Results:
 def search(*, user, text: str, kind: str = "") -> Results:
     """What the person may find for `text`, in one query: each entry's kind and rank; the
     groups are ordered by their best result, the entries by rank within their group."""
+    if not available():
+        return Results(text=text, kind=kind, kinds=[], ranked=[])
     query = search_query(text)
     found = list(
         visible_entries(user=user)

@@ -6,6 +6,7 @@ from partners.mixins import keep_private
 
 from . import selectors
 from .forms import SearchForm
+from .languages import available
 
 
 class SearchView(TemplateView):
@@ -17,7 +18,7 @@ class SearchView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = SearchForm(request.GET or None)
-        context = {"form": form, "results": None, "page_obj": None}
+        context = {"form": form, "results": None, "page_obj": None, "available": available()}
         if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
             results = selectors.search(
                 user=request.user, text=form.cleaned_data["q"], kind=form.cleaned_data["kind"]

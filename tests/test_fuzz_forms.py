@@ -127,6 +127,8 @@ FORMS = [
     Form("logout", "city_member_a", (), posts=("next",)),
     Form("profile", "city_member_a", (), shown_on=(("partners:people", ("net",)),)),
     Form("notifications_mark_read", "city_member_a", (), posts=("notification",)),
+    Form("set_language", "city_member_a", (), posts=("language", "next"),
+         sends={"language": "it", "next": "/"}),  # fmt: skip
     Form("notification_open", "city_member_a", ("notification",), posts=()),
     # Partners
     Form("partners:invitation_accept", "anonymous", ("net", "invitation_token")),

@@ -34,6 +34,7 @@ PUBLIC_VIEWS = {
     "meetings:calendar_feed",  # the secret token in its address is the permission
     "partners:invitation_accept",  # the secret token in its address is the permission
     "search:results",  # each person finds only what they may see; a visitor, published news
+    "set_language",  # anyone chooses a language; a signed-in person's goes to their own profile
 }
 
 #: Django's own views, which declare nothing of ours: public, or asking for a login.

@@ -9,20 +9,45 @@ from django.db import migrations, models
 LANGUAGES = ("simple", "english", "french", "hungarian", "italian", "portuguese", "spanish")
 
 
-def create_configurations():
+def _statements(create: bool) -> list[str]:
     statements = []
     for language in LANGUAGES:
+        name = f"search_{language}"
+        if not create:
+            statements.append(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}")
+            continue
         dictionary = "simple" if language == "simple" else f"{language}_stem"
         statements += [
-            f"CREATE TEXT SEARCH CONFIGURATION search_{language} (COPY = pg_catalog.{language})",
-            f"ALTER TEXT SEARCH CONFIGURATION search_{language} "
+            f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = pg_catalog.{language})",
+            f"ALTER TEXT SEARCH CONFIGURATION {name} "
             f"ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {dictionary}",
         ]
     return statements
 
 
-def drop_configurations():
-    return [f"DROP TEXT SEARCH CONFIGURATION IF EXISTS search_{language}" for language in LANGUAGES]
+def create_configurations(apps, schema_editor):
+    """On PostgreSQL only: the SQLite try-out has no full-text search (nor the page)."""
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in _statements(create=True):
+            schema_editor.execute(statement)
+
+
+def drop_configurations(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in _statements(create=False):
+            schema_editor.execute(statement)
+
+
+class AddIndexOnPostgreSQL(migrations.AddIndex):
+    """A PostgreSQL index (GIN); other databases go without it."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
@@ -35,7 +60,7 @@ class Migration(migrations.Migration):
 
     operations = [
         UnaccentExtension(),
-        migrations.RunSQL(create_configurations(), reverse_sql=drop_configurations()),
+        migrations.RunPython(create_configurations, drop_configurations),
         migrations.CreateModel(
             name="Entry",
             fields=[
@@ -58,12 +83,15 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "search entries",
                 "ordering": ["kind", "pk"],
                 "indexes": [
-                    django.contrib.postgres.indexes.GinIndex(fields=["vector"], name="search_entry_vector"),
                     models.Index(fields=["network", "kind"], name="search_entry_network_kind"),
                 ],
                 "constraints": [
                     models.UniqueConstraint(fields=("content_type", "object_id", "kind"), name="search_entry_once_per_kind"),
                 ],
             },
+        ),
+        AddIndexOnPostgreSQL(
+            model_name="entry",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["vector"], name="search_entry_vector"),
         ),
     ]

@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from iap.demo_peer import COMMENT as RIJEKA_SAYS
 from iap.enums import SectionKind, SsaStatus
@@ -97,7 +98,7 @@ def test_the_paired_city_comments_then_hands_the_roadmap_to_the_lead_expert(
     assert roadmap_a.peer_review_until == until
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Your IAP roadmap has been sent to your paired cities for their comments until "
-        f"{until.isoformat()}; the lead expert will review it after that."
+        f"{date_format(until, 'j F Y')}; the lead expert will review it after that."
     ]
     assert titles(city_member_b) == [
         f"Alphaville asks for your comments on its IAP roadmap (version 1) by {until.isoformat()}"

@@ -225,3 +225,33 @@ def test_odd_queries_get_a_message_not_an_error(db, client, params, shows):
     response = client.get(URL, params)
     assert response.status_code == 200
     assert shows in response.content.decode()
+
+
+def test_a_stakeholder_s_address_is_never_searched(
+    city_a, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Stakeholder.objects.create(
+            partner=city_a, name="Nadia", email="hidden.address@example.org", sector="other"
+        )
+    assert found(coordinator, "hidden.address@example.org") == {}
+    assert found(coordinator, "Nadia") == {Kind.STAKEHOLDER: 1}
+
+
+def test_a_person_of_two_roles_is_found_once_and_still_after_losing_one(
+    net, city_a, coordinator, lead_partner, django_capture_on_commit_callbacks
+):
+    from partners.enums import Role
+    from partners.models import Membership
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_partner.full_name = "Ilaria Brambilla"
+        lead_partner.save()
+        extra = Membership.objects.create(
+            user=lead_partner, network=net, role=Role.CITY_COORDINATOR, partner=city_a
+        )
+    assert found(coordinator, "Brambilla") == {Kind.PERSON: 1}
+    first = Membership.objects.filter(user=lead_partner).exclude(pk=extra.pk).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()
+    assert found(coordinator, "Brambilla") == {Kind.PERSON: 1}
