@@ -8,8 +8,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"cities4csr", "portal", "partners", "meetings", "iap", "news", "progress", "search",
-        "tests", "bench"}  # fmt: skip
+OURS = {"cities4csr", "portal", "partners", "meetings", "reviews", "iap", "news", "progress",
+        "search", "tests", "bench"}  # fmt: skip
 
 
 def declared():

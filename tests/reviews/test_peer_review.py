@@ -101,7 +101,7 @@ def test_the_paired_city_comments_then_hands_the_roadmap_to_the_lead_expert(
         f"{date_format(until, 'j F Y')}; the lead expert will review it after that."
     ]
     assert titles(city_member_b) == [
-        f"Alphaville asks for your comments on its IAP roadmap (version 1) by {until.isoformat()}"
+        f"Alphaville asks for your comments on its IAP roadmap (version 1) by {date_format(until)}"
     ]
     assert titles(lead_expert) == []  # not yet: the paired cities first
 
