@@ -32,7 +32,7 @@ class PlanTransitionView(TransitionViewMixin, PlanDocumentMixin, View):
 
 class RoadmapThreadOpenView(ThreadOpenViewMixin, RoadmapDocumentMixin, View):
     def anchor_for(self, part: str):
-        """"step-<id>": a step of this roadmap; anything else is a 404."""
+        """ "step-<id>": a step of this roadmap; anything else is a 404."""
         kind, _sep, pk = part.partition("-")
         step = self.roadmap.steps.filter(pk=pk).first() if kind == "step" and pk.isdigit() else None
         if step is None:
@@ -42,7 +42,7 @@ class RoadmapThreadOpenView(ThreadOpenViewMixin, RoadmapDocumentMixin, View):
 
 class PlanThreadOpenView(ThreadOpenViewMixin, PlanDocumentMixin, View):
     def anchor_for(self, part: str):
-        """"section-<kind>" or "action-<id>" of this plan; anything else is a 404."""
+        """ "section-<kind>" or "action-<id>" of this plan; anything else is a 404."""
         kind, _sep, key = part.partition("-")
         found = None
         if kind == "section" and key in SectionKind.values:

@@ -422,9 +422,7 @@ def roadmaps_overview(*, user, network, city: str = "", state: str = "") -> Quer
         .order_by("due_on", "position", "pk")
     )
     last_version = RoadmapVersion.objects.filter(roadmap=OuterRef("pk")).order_by("-number")
-    last_comment = Message.objects.filter(
-        thread__roadmap=OuterRef("pk")
-    ).order_by("-written_at")
+    last_comment = Message.objects.filter(thread__roadmap=OuterRef("pk")).order_by("-written_at")
     roadmaps = Roadmap.objects.filter(
         partner__in=_cities_shown(user=user, network=network, city=city)
     )

@@ -46,9 +46,7 @@ def plan_snapshot(plan) -> dict:
                 "id": action.pk,
                 **{f: _text(getattr(action, f)) for f in ACTION_FIELDS},
                 "stakeholders": sorted(s.name for s in action.stakeholders.all()),
-                "indicators": [
-                    [i.name, i.baseline, i.target] for i in action.indicators.all()
-                ],
+                "indicators": [[i.name, i.baseline, i.target] for i in action.indicators.all()],
             }
             for action in actions
         ],

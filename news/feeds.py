@@ -66,9 +66,7 @@ class LatestArticlesFeed(Feed):
         return reverse("news:network_list", kwargs={"network_slug": network.slug})
 
     def items(self, network):
-        return selectors.published_articles(network=network, with_translations=True)[
-            :FEED_LENGTH
-        ]
+        return selectors.published_articles(network=network, with_translations=True)[:FEED_LENGTH]
 
     def item_extra_kwargs(self, article):
         return {

@@ -93,9 +93,7 @@ class ArticleDetailView(PublicPageCacheMixin, DetailView):
             text = selectors.article_text_in(article, language)
             if text is None:
                 raise Http404
-        return super().get_context_data(
-            text=text, texts=selectors.article_texts(article), **kwargs
-        )
+        return super().get_context_data(text=text, texts=selectors.article_texts(article), **kwargs)
 
 
 class ArticleCoverView(View):

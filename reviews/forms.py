@@ -26,7 +26,5 @@ class CommentForm(forms.Form):
     def clean_body(self):
         body = self.cleaned_data["body"]
         if "\x00" in body:
-            raise forms.ValidationError(
-                _("The comment contains a character that cannot be saved.")
-            )
+            raise forms.ValidationError(_("The comment contains a character that cannot be saved."))
         return body

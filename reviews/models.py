@@ -27,9 +27,7 @@ class Reviewed(models.Model):
     )
     state_since = models.DateTimeField(_("in this state since"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
-    peer_review_until = models.DateField(
-        _("paired cities comment until"), null=True, blank=True
-    )
+    peer_review_until = models.DateField(_("paired cities comment until"), null=True, blank=True)
 
     #: The verb of its permissions: "roadmap" gives iap.submit_roadmap, iap.decide_roadmap…
     review_kind = ""

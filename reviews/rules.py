@@ -84,9 +84,7 @@ may_reply = (is_in_city_team | is_reviewer | (thread_is_from_peers & is_peer_of_
 may_mark_answered = is_in_city_team & thread_is_open & ~thread_is_from_city
 #: Whoever opened it (their side) resolves it; the reviewers may resolve any thread.
 may_resolve = thread_is_not_resolved & (
-    is_reviewer
-    | (thread_is_from_peers & is_peer_of_city)
-    | (thread_is_from_city & is_in_city_team)
+    is_reviewer | (thread_is_from_peers & is_peer_of_city) | (thread_is_from_city & is_in_city_team)
 )
 
 rules.add_perm("reviews.reply", may_reply)

@@ -60,9 +60,7 @@ def _move(document: Reviewed, *, user: User | None, to_state: str, comment: str 
     if to_state == ReviewState.PEER_REVIEW:
         fields.append("peer_review_until")
     document.save(update_fields=fields)
-    document.transitions.create(
-        from_state=from_state, to_state=to_state, by=user, comment=comment
-    )
+    document.transitions.create(from_state=from_state, to_state=to_state, by=user, comment=comment)
 
 
 def _label(document: Reviewed) -> str:

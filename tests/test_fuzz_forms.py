@@ -127,8 +127,13 @@ FORMS = [
     Form("logout", "city_member_a", (), posts=("next",)),
     Form("profile", "city_member_a", (), shown_on=(("partners:people", ("net",)),)),
     Form("notifications_mark_read", "city_member_a", (), posts=("notification",)),
-    Form("set_language", "city_member_a", (), posts=("language", "next"),
-         sends={"language": "it", "next": "/"}),  # fmt: skip
+    Form(
+        "set_language",
+        "city_member_a",
+        (),
+        posts=("language", "next"),
+        sends={"language": "it", "next": "/"},
+    ),  # fmt: skip
     Form("notification_open", "city_member_a", ("notification",), posts=()),
     # Partners
     Form("partners:invitation_accept", "anonymous", ("net", "invitation_token")),
@@ -332,7 +337,10 @@ FORMS = [
     Form("iap:rubric_create", "coordinator", shown_on=RUBRIC),
     Form("iap:rubric_edit", "lead_expert", ("net", "criterion"), shown_on=RUBRIC),
     Form(
-        "iap:rubric_move", "coordinator", ("net", "criterion"), posts=("direction",),
+        "iap:rubric_move",
+        "coordinator",
+        ("net", "criterion"),
+        posts=("direction",),
         shown_on=RUBRIC,
     ),  # fmt: skip
     Form("iap:rubric_remove", "coordinator", ("net", "criterion"), posts=()),
