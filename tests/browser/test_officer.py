@@ -55,12 +55,12 @@ def test_the_officer_clicks_from_the_iap_page_into_a_citys_roadmap_iap_and_the_s
     assert fits_the_screen(page)
 
     # Into Sofia's roadmap, then its IAP.
-    page.get_by_role("link", name="Roadmap of Sofia").click()
+    page.get_by_role("link", name="Draft (Roadmap, Sofia)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sofia: IAP roadmap")
     expect(page.get_by_text("Set up the ULG")).to_be_visible()
-    expect(page.get_by_role("button", name="Start the review")).to_have_count(0)
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)  # reads only
     page.go_back()
-    page.get_by_role("link", name="IAP of Sofia").click()
+    page.get_by_role("link", name="Draft (Integrated Action Plan, Sofia)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sofia: Integrated Action Plan")
     expect(page.get_by_text("CSR label for local firms")).to_be_visible()
     assert fits_the_screen(page)
